@@ -1,0 +1,211 @@
+import * as Y from "yjs";
+import { CloseCodes, type CloseCode } from "@codepad/shared";
+import type { SessionsRepo } from "../db/sessions-repo.ts";
+import type { UpdateLog } from "../persistence/update-log.ts";
+import { Room, type RoomStorage } from "./room.ts";
+
+export class PadNotFoundError extends Error {}
+export class PadGoneError extends Error {}
+
+export interface RoomRegistryOptions {
+  repo: SessionsRepo;
+  updateLog: UpdateLog;
+  sessionDurationMs: number;
+  /**
+   * How long a room with nobody in it stays loaded, so that a page reload does not pay a
+   * snapshot and a reload. After that its memory is given back.
+   */
+  idleUnloadMs: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+/**
+ * The live rooms of this process. Concurrent joins of one pad share one load; a room is
+ * snapshotted and dropped once nobody holds it.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly holders = new Map<Room, number>();
+  private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+  private readonly storage: RoomStorage;
+
+  constructor(private readonly options: RoomRegistryOptions) {
+    const { repo, updateLog } = options;
+    this.storage = {
+      appendUpdate: (padId, update) => updateLog.append(padId, update),
+      saveSnapshot: (padId, snapshot) => repo.saveSnapshot(padId, snapshot),
+      compactLog: (padId, upTo) => updateLog.compact(padId, upTo),
+      saveMeta: async (padId, meta) => {
+        await repo.updateMeta(padId, meta);
+      },
+    };
+  }
+
+  /** The room of a pad if it is loaded; never loads. */
+  peek(padId: string): Room | undefined {
+    return this.rooms.get(padId);
+  }
+
+  get loadedRooms(): IterableIterator<Room> {
+    return this.rooms.values();
+  }
+
+  /** Gets or loads a pad's room and holds it until `release`. */
+  async acquire(padId: string): Promise<Room> {
+    for (;;) {
+      const unloading = this.unloading.get(padId);
+      if (unloading !== undefined) {
+        await unloading;
+        continue;
+      }
+      const loaded = this.rooms.get(padId);
+      if (loaded !== undefined) {
+        this.hold(loaded);
+        return loaded;
+      }
+      let loading = this.loading.get(padId);
+      if (loading === undefined) {
+        loading = this.load(padId).finally(() => this.loading.delete(padId));
+        this.loading.set(padId, loading);
+      }
+      const room = await loading;
+      // It may have been evicted while we waited: then look again.
+      if (this.rooms.get(padId) !== room) continue;
+      this.hold(room);
+      return room;
+    }
+  }
+
+  release(room: Room): void {
+    const count = (this.holders.get(room) ?? 0) - 1;
+    if (count > 0) {
+      this.holders.set(room, count);
+      return;
+    }
+    this.holders.delete(room);
+    if (this.rooms.get(room.padId) !== room) return;
+    this.idleTimers.set(
+      room,
+      setTimeout(() => {
+        this.idleTimers.delete(room);
+        void this.unload(room);
+      }, this.options.idleUnloadMs),
+    );
+  }
+
+  /** Snapshots every changed room, one at a time so that saves never pile up. */
+  async snapshotAll(): Promise<void> {
+    for (const room of [...this.rooms.values()]) {
+      if (!room.isDirty) continue;
+      try {
+        await room.snapshot();
+      } catch (error) {
+        this.options.log(`pad ${room.padId}: snapshot failed`, error);
+      }
+    }
+  }
+
+  /**
+   * Ends a pad that expired or was deleted: its clients are closed with `closeCode` and the
+   * room is dropped without a snapshot (its content is being deleted).
+   */
+  async evict(padId: string, closeCode: CloseCode): Promise<void> {
+    const loading = this.loading.get(padId);
+    if (loading !== undefined) await loading.catch(() => undefined);
+    const room = this.rooms.get(padId);
+    if (room === undefined) return;
+    this.rooms.delete(padId);
+    this.clearIdleTimer(room);
+    room.close(closeCode);
+    await room.drain();
+    room.destroy();
+  }
+
+  /** Shutdown: every client is told to reconnect later, every changed room is saved. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.loading.values());
+    const rooms = [...this.rooms.values()];
+    for (const room of rooms) room.close(CloseCodes.goingAway);
+    for (const room of rooms) {
+      this.clearIdleTimer(room);
+      await room.drain();
+      try {
+        await room.snapshot();
+      } catch (error) {
+        this.options.log(`pad ${room.padId}: snapshot at shutdown failed`, error);
+      }
+      this.rooms.delete(room.padId);
+      room.destroy();
+    }
+    await Promise.allSettled(this.unloading.values());
+  }
+
+  /**
+   * Loads the database snapshot and merges the log into it. Throws when the pad does not
+   * exist or has ended; a failed load registers nothing, so nothing is ever saved over the
+   * stored state of a pad that could not be read.
+   */
+  private async load(padId: string): Promise<Room> {
+    const { repo, updateLog } = this.options;
+    const row = await repo.find(padId);
+    if (row === undefined) throw new PadNotFoundError(padId);
+    if (!row.isActive) throw new PadGoneError(padId);
+    const doc = new Y.Doc();
+    if (row.docState !== null) Y.applyUpdate(doc, row.docState);
+    const [updates, clock] = await Promise.all([
+      updateLog.read(padId),
+      updateLog.currentClock(padId),
+    ]);
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update);
+      } catch (error) {
+        // One bad entry must not make the whole pad unreadable.
+        this.options.log(`pad ${padId}: skipped an unreadable log entry`, error);
+      }
+    }
+    const room = new Room({
+      padId,
+      doc,
+      loggedClock: clock,
+      dirty: updates.length > 0,
+      meta: { title: row.title, language: row.language },
+      storage: this.storage,
+      sessionDurationMs: this.options.sessionDurationMs,
+      log: this.options.log,
+    });
+    this.rooms.set(padId, room);
+    return room;
+  }
+
+  private hold(room: Room): void {
+    this.clearIdleTimer(room);
+    this.holders.set(room, (this.holders.get(room) ?? 0) + 1);
+  }
+
+  private clearIdleTimer(room: Room): void {
+    const timer = this.idleTimers.get(room);
+    if (timer !== undefined) clearTimeout(timer);
+    this.idleTimers.delete(room);
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (this.rooms.get(room.padId) !== room || this.holders.has(room)) return;
+    this.rooms.delete(room.padId);
+    const done = (async () => {
+      await room.drain();
+      try {
+        await room.snapshot();
+        room.destroy();
+      } catch (error) {
+        // Keep the log: the next load merges it, nothing is lost.
+        this.options.log(`pad ${room.padId}: snapshot on unload failed`, error);
+        room.destroy();
+      }
+    })().finally(() => this.unloading.delete(room.padId));
+    this.unloading.set(room.padId, done);
+    await done;
+  }
+}

@@ -1,0 +1,11 @@
+import type { CloseCode, PadUser } from "@codepad/shared";
+
+/** What a room needs of one connected client; the room knows nothing of the transport. */
+export interface RoomMember {
+  /** Sends one protocol frame; a closed member drops it. */
+  send(frame: Uint8Array): void;
+  /** Closes the member's connection with a contract close code. */
+  close(closeCode: CloseCode): void;
+  /** The user this client announced in its awareness state, once it has. */
+  user: PadUser | undefined;
+}

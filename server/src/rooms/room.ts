@@ -1,0 +1,408 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import {
+  CloseCodes,
+  DocLayout,
+  isLanguageId,
+  TITLE_MAX_LENGTH,
+  type CloseCode,
+  type PadUser,
+} from "@codepad/shared";
+import type { SnapshotWrite } from "../db/sessions-repo.ts";
+import type { NewActivityRow } from "../db/schema.ts";
+import {
+  decodeClientMessage,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  MalformedMessageError,
+} from "../ws/frames.ts";
+import type { PadMeta } from "./pad-document.ts";
+import type { RoomMember } from "./room-member.ts";
+
+/** What a room needs from storage: the update log, the database, and nothing else. */
+export interface RoomStorage {
+  appendUpdate(padId: string, update: Uint8Array): Promise<number>;
+  saveSnapshot(padId: string, snapshot: SnapshotWrite): Promise<boolean>;
+  compactLog(padId: string, upToClock: number): Promise<void>;
+  saveMeta(padId: string, meta: Partial<PadMeta>): Promise<void>;
+}
+
+export interface RoomOptions {
+  padId: string;
+  doc: Y.Doc;
+  /** Clock of the newest logged update already in `doc` (-1: none). */
+  loggedClock: number;
+  /** True when `doc` holds updates the database snapshot does not. */
+  dirty: boolean;
+  meta: PadMeta;
+  storage: RoomStorage;
+  sessionDurationMs: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+interface PendingUpdate {
+  update: Uint8Array;
+  from: RoomMember | typeof SERVER_ORIGIN;
+  /** Server-side changes are applied at once and only their broadcast waits for the log. */
+  applied: boolean;
+}
+
+/** Origin of changes the server makes itself (REST PATCH, reverting invalid metadata). */
+const SERVER_ORIGIN = Symbol("server");
+
+/**
+ * Largest number of updates merged into one log write. Merging is what makes a burst
+ * cheap (one write per batch), but Y.mergeUpdates over tens of thousands of updates blocks
+ * the event loop for seconds (seen in Hocuspocus), so batches are bounded.
+ */
+const MAX_BATCH = 256;
+
+/**
+ * One live pad: its Y.Doc, its awareness, and the clients connected to it.
+ *
+ * Invariant: an update from a client is appended to the update log before it is applied
+ * to the document, and it reaches other clients only through the document, so nothing is
+ * ever sent on (or answered in a sync step 2) that the log does not hold.
+ */
+export class Room {
+  readonly padId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Each member with the awareness client ids it controls, to clear them when it leaves. */
+  private readonly members = new Map<RoomMember, Set<number>>();
+  private readonly storage: RoomStorage;
+  private readonly sessionDurationMs: number;
+  private readonly log: RoomOptions["log"];
+  private meta: PadMeta;
+
+  private pending: PendingUpdate[] = [];
+  private flushing: Promise<void> | null = null;
+  private loggedClock: number;
+  private dirty: boolean;
+  private snapshotting: Promise<void> | null = null;
+  private closed = false;
+  /** Milliseconds since the epoch of the last edit or join. */
+  lastActivity = Date.now();
+  private editsByUser = new Map<string, { name: string | null; count: number }>();
+
+  constructor(options: RoomOptions) {
+    this.padId = options.padId;
+    this.doc = options.doc;
+    this.storage = options.storage;
+    this.sessionDurationMs = options.sessionDurationMs;
+    this.log = options.log;
+    this.meta = options.meta;
+    this.loggedClock = options.loggedClock;
+    this.dirty = options.dirty;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null); // the server itself is nobody on the pad
+
+    this.doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+    this.doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
+    // The database is the truth for metadata: it may have changed (REST) while unloaded.
+    this.setMeta(this.meta);
+  }
+
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Title and language as the pad's clients see them now. */
+  currentMeta(): PadMeta {
+    return this.meta;
+  }
+
+  text(): string {
+    return this.doc.getText(DocLayout.code).toString();
+  }
+
+  /** Joins a client: it gets our state vector (so it sends what we lack) and who is here. */
+  join(member: RoomMember): void {
+    this.members.set(member, new Set());
+    this.lastActivity = Date.now();
+    member.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      member.send(
+        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+      );
+    }
+  }
+
+  /** Removes a client and, at once, its awareness states (so its cursor disappears). */
+  leave(member: RoomMember): void {
+    const clientIds = this.members.get(member);
+    if (clientIds === undefined) return;
+    this.members.delete(member);
+    if (clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], member);
+    }
+  }
+
+  /**
+   * Handles one frame of a member. Throws MalformedMessageError for a frame outside the
+   * protocol or an update Yjs cannot decode; nothing of such a frame is applied.
+   */
+  receive(member: RoomMember, frame: Uint8Array): void {
+    const message = decodeClientMessage(frame);
+    switch (message.kind) {
+      case "syncStep1":
+        member.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+        return;
+      case "update":
+        assertDecodableUpdate(message.update);
+        this.enqueue({ update: message.update, from: member, applied: false });
+        return;
+      case "awareness":
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, member);
+        // Forward the client's own bytes: no re-encoding per message or per recipient.
+        this.broadcast(frame, member);
+        return;
+      case "queryAwareness":
+        member.send(
+          encodeAwareness(
+            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+              ...this.awareness.getStates().keys(),
+            ]),
+          ),
+        );
+        return;
+      case "auth":
+        return; // no auth messages are defined by the server; ignoring them is the protocol's rule
+    }
+  }
+
+  /** Applies a title/language change made by the server (REST PATCH). */
+  setMeta(meta: Partial<PadMeta>): void {
+    this.meta = { ...this.meta, ...meta };
+    const map = this.doc.getMap<string>(DocLayout.meta);
+    this.doc.transact(() => {
+      for (const [key, value] of Object.entries(meta)) {
+        if (map.get(key) !== value) map.set(key, value);
+      }
+    }, SERVER_ORIGIN);
+  }
+
+  /** Waits until every accepted update is logged and applied. */
+  async drain(): Promise<void> {
+    while (this.flushing !== null) await this.flushing;
+  }
+
+  /**
+   * Writes the document and its text to the database, then drops the log prefix that the
+   * snapshot covers. Concurrent calls share one run.
+   */
+  snapshot(): Promise<void> {
+    this.snapshotting ??= this.writeSnapshot().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  /** Closes every member with `closeCode` and stops accepting updates. */
+  close(closeCode: CloseCode): void {
+    this.closed = true;
+    for (const member of [...this.members.keys()]) {
+      this.leave(member);
+      member.close(closeCode);
+    }
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private enqueue(pending: PendingUpdate): void {
+    if (this.closed) return;
+    this.pending.push(pending);
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      const updates = batch.map((item) => item.update);
+      const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+      let clock: number;
+      try {
+        clock = await this.storage.appendUpdate(this.padId, merged);
+      } catch (error) {
+        // Not logged means not accepted: the senders reconnect and resend from their state.
+        this.log(`pad ${this.padId}: update log append failed`, error);
+        for (const item of batch) {
+          if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.internalError);
+        }
+        continue;
+      }
+      this.loggedClock = clock;
+      this.dirty = true;
+      this.lastActivity = Date.now();
+      for (const item of batch) {
+        if (item.applied) {
+          this.broadcast(encodeUpdate(item.update), null);
+          continue;
+        }
+        try {
+          Y.applyUpdate(this.doc, item.update, item.from);
+        } catch (error) {
+          // Decodable but not applicable: that client is broken; the others go on.
+          this.log(`pad ${this.padId}: update rejected`, error);
+          if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.malformed);
+        }
+      }
+    }
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === SERVER_ORIGIN) {
+      // Applied locally first; it is broadcast once the log holds it.
+      this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
+      return;
+    }
+    if (this.isMember(origin)) this.countEdit(origin);
+    // Encoded once, the same bytes go to every other member.
+    this.broadcast(encodeUpdate(update), this.isMember(origin) ? origin : null);
+  };
+
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (!this.isMember(origin)) {
+      // A member left or timed out: tell the others its cursor is gone.
+      if (change.removed.length > 0) {
+        this.broadcast(
+          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, change.removed)),
+          null,
+        );
+      }
+      return;
+    }
+    const clientIds = this.members.get(origin);
+    if (clientIds === undefined) return;
+    for (const id of change.added) clientIds.add(id);
+    for (const id of change.removed) clientIds.delete(id);
+    for (const id of [...change.added, ...change.updated]) {
+      const user = readUser(this.awareness.getStates().get(id));
+      if (user !== undefined) origin.user = user;
+    }
+  };
+
+  private readonly onMetaChange = (event: Y.YMapEvent<string>, transaction: Y.Transaction): void => {
+    if (transaction.origin === SERVER_ORIGIN) return;
+    const map = event.target;
+    const accepted: Partial<PadMeta> = {};
+    const revert: Partial<PadMeta> = {};
+    for (const key of event.keysChanged) {
+      const value = map.get(key);
+      if (key === "title") {
+        if (typeof value === "string" && value.length <= TITLE_MAX_LENGTH) accepted.title = value;
+        else revert.title = this.meta.title;
+      } else if (key === "language") {
+        if (typeof value === "string" && isLanguageId(value)) accepted.language = value;
+        else revert.language = this.meta.language;
+      }
+    }
+    if (Object.keys(revert).length > 0) {
+      // A client wrote a value the database would refuse: put the valid one back, for everyone.
+      queueMicrotask(() => {
+        if (!this.closed) this.setMeta(revert);
+      });
+    }
+    if (Object.keys(accepted).length === 0) return;
+    this.meta = { ...this.meta, ...accepted };
+    this.storage.saveMeta(this.padId, accepted).catch((error: unknown) => {
+      this.log(`pad ${this.padId}: saving metadata failed`, error);
+    });
+  };
+
+  private broadcast(frame: Uint8Array, except: RoomMember | null): void {
+    for (const member of this.members.keys()) {
+      if (member !== except) member.send(frame);
+    }
+  }
+
+  private isMember(origin: unknown): origin is RoomMember {
+    return this.members.has(origin as RoomMember);
+  }
+
+  private countEdit(member: RoomMember): void {
+    const key = member.user?.id ?? "anonymous";
+    const entry = this.editsByUser.get(key);
+    if (entry === undefined) this.editsByUser.set(key, { name: member.user?.name ?? null, count: 1 });
+    else entry.count += 1;
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    if (!this.dirty) return;
+    // Everything below is read in one synchronous step, so the state, the text and the log
+    // clock describe the same moment.
+    const clock = this.loggedClock;
+    const docState = Y.encodeStateAsUpdate(this.doc);
+    const code = this.text();
+    const edits = this.editsByUser;
+    this.editsByUser = new Map();
+    this.dirty = false;
+    const now = new Date();
+    const activity: NewActivityRow[] = [...edits].map(([userId, entry]) => ({
+      sessionId: this.padId,
+      type: "edit",
+      userId: userId === "anonymous" ? null : userId.slice(0, 64),
+      userName: entry.name?.slice(0, 64) ?? null,
+      count: entry.count,
+      createdAt: now,
+    }));
+    const lastActive = new Date(this.lastActivity);
+    try {
+      const saved = await this.storage.saveSnapshot(this.padId, {
+        docState,
+        code,
+        lastActive,
+        expiresAt: new Date(this.lastActivity + this.sessionDurationMs),
+        activeUsers: this.members.size,
+        edits: activity.reduce((sum, row) => sum + (row.count ?? 0), 0),
+        activity,
+      });
+      // A pad that was deleted meanwhile keeps no log either; the deleter clears it.
+      if (saved && clock >= 0) await this.storage.compactLog(this.padId, clock);
+    } catch (error) {
+      this.dirty = true;
+      for (const [userId, entry] of edits) {
+        const current = this.editsByUser.get(userId);
+        if (current === undefined) this.editsByUser.set(userId, entry);
+        else current.count += entry.count;
+      }
+      throw error;
+    }
+  }
+}
+
+/** Yjs throws on updates it cannot decode; a decodable update is safe to log. */
+function assertDecodableUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update);
+  } catch (error) {
+    throw new MalformedMessageError(
+      `undecodable update: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function readUser(state: Record<string, unknown> | undefined): PadUser | undefined {
+  const user = state?.["user"];
+  if (typeof user !== "object" || user === null) return undefined;
+  const { id, name, color } = user as Record<string, unknown>;
+  if (typeof id !== "string" || typeof name !== "string") return undefined;
+  return { id, name, color: typeof color === "string" ? color : "" };
+}

@@ -1,0 +1,129 @@
+import path from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { SessionsRepo } from "./db/sessions-repo.ts";
+import { createApp } from "./http/app.ts";
+import { PadLifecycle } from "./pads/pad-lifecycle.ts";
+import { sweepExpiredPads, sweepIntervalMs } from "./persistence/expiry-sweep.ts";
+import { PeriodicTask } from "./persistence/periodic-task.ts";
+import { recoverUpdateLog } from "./persistence/recover-log.ts";
+import { UpdateLog } from "./persistence/update-log.ts";
+import { RoomRegistry } from "./rooms/registry.ts";
+import { attachWebSocketEndpoint } from "./ws/upgrade.ts";
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  /** Snapshots every changed pad, closes sockets with 1001, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Serve the built web app (the default); API-only servers in tests leave it out. */
+  serveWeb?: boolean;
+  log?: (message: string, error?: unknown) => void;
+}
+
+const defaultLog = (message: string, error?: unknown) => {
+  if (error === undefined) console.log(message);
+  else console.error(message, error);
+};
+
+/** Composition root: config → storage → rooms → HTTP app → WebSocket endpoint → timers. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? defaultLog;
+  const sessionDurationMs = config.sessionDurationSeconds * 1000;
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
+  const updateLog = await UpdateLog.open(path.join(config.dataDir, "update-log"));
+  const repo = new SessionsRepo(database.db);
+  const registry = new RoomRegistry({
+    repo,
+    updateLog,
+    sessionDurationMs,
+    idleUnloadMs: 2_000,
+    log,
+  });
+  const lifecycle = new PadLifecycle(repo, registry, updateLog, sessionDurationMs);
+
+  const recovered = await recoverUpdateLog(updateLog, registry, log);
+  if (recovered > 0) log(`recovered ${recovered} pad(s) from the update log`);
+
+  let endpoint: ReturnType<typeof attachWebSocketEndpoint> | undefined;
+  const app = createApp({
+    repo,
+    registry,
+    lifecycle,
+    database,
+    publicUrl: config.publicUrl,
+    maxCodeSize: config.maxCodeSize,
+    sessionDurationMs,
+    trustProxy: config.trustProxy,
+    webDistDir: options.serveWeb === false ? undefined : config.webDistDir,
+    stats: () => ({
+      rooms: [...registry.loadedRooms].length,
+      connections: endpoint?.connectionCount ?? 0,
+    }),
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  endpoint = attachWebSocketEndpoint(server, {
+    registry,
+    repo,
+    publicUrl: config.publicUrl,
+    frontendUrl: config.frontendUrl,
+    // A whole pad in one frame (a client's offline edits, sync step 2) must fit; Yjs
+    // encodes text with some overhead, so allow a multiple of MAX_CODE_SIZE.
+    maxPayloadBytes: Math.max(config.maxCodeSize * 4, 1024 * 1024),
+    sessionDurationMs,
+    heartbeatMs: 30_000,
+    log,
+  });
+
+  const snapshots = new PeriodicTask(
+    () => registry.snapshotAll(),
+    config.snapshotIntervalSeconds * 1000,
+    log,
+    "snapshot",
+  );
+  const expiry = new PeriodicTask(
+    async () => {
+      await sweepExpiredPads(repo, lifecycle);
+    },
+    sweepIntervalMs(config.sessionDurationSeconds),
+    log,
+    "expiry sweep",
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  snapshots.start();
+  expiry.start();
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    server.close(); // no new connections; open ones are closed below
+    endpoint.close();
+    await Promise.all([snapshots.stop(), expiry.stop()]);
+    await registry.closeAll();
+    server.closeAllConnections();
+    await updateLog.close();
+    await database.close();
+  };
+  return {
+    port,
+    url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,111 @@
+import { WebSocket, type RawData } from "ws";
+import { CloseCodes, type CloseCode, type PadUser } from "@codepad/shared";
+import type { Room } from "../rooms/room.ts";
+import type { RoomMember } from "../rooms/room-member.ts";
+import { MalformedMessageError } from "./frames.ts";
+
+/**
+ * Frames a client may send before its room is loaded (it sends sync step 1 and its
+ * awareness at once). They are kept, in order, and handled once the room is ready.
+ */
+const MAX_EARLY_FRAMES = 64;
+const MAX_EARLY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Bytes we queue for a client that does not read. Past this it is dropped (it reconnects
+ * and syncs the difference), so that one stalled socket cannot grow the server's memory.
+ */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+/** One client's WebSocket: frames in strict order, liveness, and the room it joined. */
+export class Connection implements RoomMember {
+  user: PadUser | undefined;
+  /** Set by the heartbeat; a client that has not answered the previous ping is dead. */
+  alive = true;
+  private room: Room | undefined;
+  private early: Uint8Array[] = [];
+  private earlyBytes = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly log: (message: string, error?: unknown) => void,
+  ) {
+    ws.binaryType = "nodebuffer";
+    ws.on("message", this.onMessage);
+    ws.on("pong", () => {
+      this.alive = true;
+    });
+    ws.on("error", (error) => {
+      // ws emits errors for protocol violations (e.g. oversized frames) and then closes.
+      this.log("websocket error", error);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(closeCode: CloseCode): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.close(closeCode.code, closeCode.reason);
+    }
+  }
+
+  /** Joins the room and handles, in order, what the client sent while it was loading. */
+  attach(room: Room): void {
+    this.room = room;
+    room.join(this);
+    const early = this.early;
+    this.early = [];
+    this.earlyBytes = 0;
+    for (const frame of early) {
+      if (!this.isOpen) return;
+      this.handle(room, frame);
+    }
+  }
+
+  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    if (!isBinary) {
+      this.close(CloseCodes.malformed); // the protocol is binary; text is not one of its frames
+      return;
+    }
+    const frame = toUint8Array(data);
+    if (this.room === undefined) {
+      this.early.push(frame);
+      this.earlyBytes += frame.byteLength;
+      if (this.early.length > MAX_EARLY_FRAMES || this.earlyBytes > MAX_EARLY_BYTES) {
+        this.close(CloseCodes.tooManyRequests);
+      }
+      return;
+    }
+    this.handle(this.room, frame);
+  };
+
+  private handle(room: Room, frame: Uint8Array): void {
+    try {
+      room.receive(this, frame);
+    } catch (error) {
+      if (error instanceof MalformedMessageError) {
+        this.close(CloseCodes.malformed);
+        return;
+      }
+      this.log(`pad ${room.padId}: failed to handle a message`, error);
+      this.close(CloseCodes.internalError);
+    }
+  }
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,73 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { MessageType, SyncMessageType } from "@codepad/shared";
+
+/** One decoded client frame of the y-websocket protocol. */
+export type ClientMessage =
+  | { kind: "syncStep1"; stateVector: Uint8Array }
+  /** Sync step 2 and update carry the same payload: a Yjs update. */
+  | { kind: "update"; update: Uint8Array }
+  | { kind: "awareness"; update: Uint8Array }
+  | { kind: "auth" }
+  | { kind: "queryAwareness" };
+
+export class MalformedMessageError extends Error {}
+
+/** Decodes a frame; throws MalformedMessageError for anything outside the protocol. */
+export function decodeClientMessage(frame: Uint8Array): ClientMessage {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.sync: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (syncType === SyncMessageType.step1) return { kind: "syncStep1", stateVector: payload };
+        if (syncType === SyncMessageType.step2 || syncType === SyncMessageType.update) {
+          return { kind: "update", update: payload };
+        }
+        throw new MalformedMessageError(`unknown sync message type ${syncType}`);
+      }
+      case MessageType.awareness:
+        return { kind: "awareness", update: decoding.readVarUint8Array(decoder) };
+      case MessageType.auth:
+        return { kind: "auth" };
+      case MessageType.queryAwareness:
+        return { kind: "queryAwareness" };
+      default:
+        throw new MalformedMessageError(`unknown message type ${type}`);
+    }
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    // lib0 throws plain Errors ("Unexpected end of array", "Integer out of range") on truncation.
+    throw new MalformedMessageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  encoding.writeVarUint(encoder, syncType);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
+  syncFrame(SyncMessageType.step1, stateVector);
+
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array =>
+  syncFrame(SyncMessageType.step2, update);
+
+/**
+ * Updates are forwarded as `update`, never as `step2`: the y-websocket client marks itself
+ * "synced" on the first step 2 it receives, which must be the answer to its own step 1.
+ */
+export const encodeUpdate = (update: Uint8Array): Uint8Array =>
+  syncFrame(SyncMessageType.update, update);
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

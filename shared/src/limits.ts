@@ -1,0 +1,10 @@
+/** Limits shared by the server's validation and the web client's forms. */
+export const TITLE_MAX_LENGTH = 255;
+export const DEFAULT_TITLE = "Untitled Session";
+export const DEFAULT_LANGUAGE = "javascript";
+/** Default of MAX_CODE_SIZE: bytes of pad text in UTF-8. */
+export const DEFAULT_MAX_CODE_SIZE = 1_048_576;
+/** A chat message longer than this is cut by the client. */
+export const CHAT_MESSAGE_MAX_LENGTH = 2000;
+/** Display names are cut to this many characters. */
+export const USER_NAME_MAX_LENGTH = 40;
