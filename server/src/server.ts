@@ -17,6 +17,8 @@ import { attachWebSocketEndpoint } from "./ws/upgrade.ts";
 export interface RunningServer {
   readonly port: number;
   readonly url: string;
+  /** The Hono app itself, for in-process requests (`app.request(path)`) without a socket. */
+  readonly app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
   /** Snapshots every changed pad, closes sockets with 1001, closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -68,6 +70,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     webDistDir: options.serveWeb === false ? undefined : config.webDistDir,
     stats: () => ({
       rooms: [...registry.loadedRooms].length,
+      /** Rooms with edits not yet in a database snapshot. */
+      unsavedRooms: [...registry.loadedRooms].filter((room) => room.isDirty).length,
       connections: endpoint?.connectionCount ?? 0,
     }),
   });
@@ -123,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   return {
     port,
+    app,
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
     close: () => (closing ??= close()),
   };

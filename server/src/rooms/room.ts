@@ -224,8 +224,14 @@ export class Room {
   private enqueue(pending: PendingUpdate): void {
     if (this.closed) return;
     this.pending.push(pending);
-    this.flushing ??= this.flush().finally(() => {
+    if (this.flushing === null) this.startFlush();
+  }
+
+  private startFlush(): void {
+    this.flushing = this.flush().finally(() => {
       this.flushing = null;
+      // Something enqueued after the loop's last look (e.g. from a microtask) still goes out.
+      if (this.pending.length > 0) this.startFlush();
     });
   }
 

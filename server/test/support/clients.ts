@@ -1,0 +1,51 @@
+import { WebSocket } from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { waitUntil } from "./wait.ts";
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  text(): string;
+  /** Every close event the provider saw, newest last. */
+  closes: { code: number; reason: string }[];
+  destroy(): void;
+}
+
+/** The stock y-websocket client, as any Yjs application would use it against Codepad. */
+export function connectClient(baseUrl: string, padId: string): TestClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, "ws")}/ws`, padId, doc, {
+    // Node 20 has no global WebSocket; the stock client accepts the `ws` package.
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 500,
+  });
+  const closes: TestClient["closes"] = [];
+  provider.on("connection-close", (event) => {
+    if (event !== null) closes.push({ code: event.code, reason: event.reason });
+  });
+  return {
+    doc,
+    provider,
+    closes,
+    text: () => doc.getText("code").toString(),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export async function waitSynced(client: TestClient, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(() => client.provider.synced, "the client to sync", timeoutMs);
+}
+
+export async function waitClosedWith(client: TestClient, code: number, timeoutMs = 10_000) {
+  await waitUntil(
+    () => client.closes.some((close) => close.code === code),
+    `a close with code ${code} (saw ${JSON.stringify(client.closes)})`,
+    timeoutMs,
+  );
+  return client.closes.find((close) => close.code === code);
+}

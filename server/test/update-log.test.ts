@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import fs from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import * as Y from "yjs";
+import { UpdateLog } from "../src/persistence/update-log.ts";
+import { makeTempDir } from "./support/test-server.ts";
+
+describe("update log (y-leveldb)", () => {
+  let directory: string;
+  let log: UpdateLog;
+  before(async () => {
+    directory = await makeTempDir();
+    log = await UpdateLog.open(directory);
+  });
+  after(async () => {
+    await log.close();
+    await fs.rm(directory, { recursive: true, force: true });
+  });
+
+  /** LevelDB hands back Buffers; compare contents, not classes. */
+  const plain = (list: Uint8Array[]) => list.map((update) => Array.from(update));
+  // Real Yjs updates: y-leveldb decodes the first update of a pad.
+  const updates = new Map<number, Uint8Array>();
+  const bytes = (value: number): Uint8Array => {
+    let update = updates.get(value);
+    if (update === undefined) {
+      const doc = new Y.Doc();
+      doc.getText("code").insert(0, `update ${value}`);
+      update = Y.encodeStateAsUpdate(doc);
+      updates.set(value, update);
+    }
+    return update;
+  };
+
+  it("appends in order with growing clocks, per pad", async () => {
+    assert.equal(await log.currentClock("pad-a"), -1);
+    assert.equal(await log.append("pad-a", bytes(1)), 0);
+    assert.equal(await log.append("pad-a", bytes(2)), 1);
+    assert.equal(await log.append("pad-b", bytes(9)), 0);
+    assert.deepEqual(plain(await log.read("pad-a")), plain([bytes(1), bytes(2)]));
+    assert.equal(await log.currentClock("pad-a"), 1);
+  });
+
+  it("compacts the prefix a snapshot covers and keeps what came after", async () => {
+    await log.append("pad-c", bytes(1));
+    const covered = await log.append("pad-c", bytes(2));
+    await log.append("pad-c", bytes(3));
+    await log.compact("pad-c", covered);
+    assert.deepEqual(plain(await log.read("pad-c")), plain([bytes(3)]));
+    // Clocks keep growing after a compaction, so later compactions stay correct.
+    assert.equal(await log.append("pad-c", bytes(4)), 3);
+  });
+
+  it("clears a pad's whole log and lists pads with logs", async () => {
+    await log.append("pad-d", bytes(1));
+    assert.ok((await log.padIds()).includes("pad-d"));
+    await log.clear("pad-d");
+    assert.deepEqual(plain(await log.read("pad-d")), plain([]));
+    assert.equal((await log.padIds()).includes("pad-d"), false);
+    assert.deepEqual(plain(await log.read("pad-b")), plain([bytes(9)]), "other pads untouched");
+  });
+});

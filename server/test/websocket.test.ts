@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { WebSocket } from "ws";
+import * as Y from "yjs";
+import { connectClient, waitClosedWith, waitSynced, type TestClient } from "./support/clients.ts";
+import { createPad } from "./support/pads.ts";
+import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
+import { waitUntil } from "./support/wait.ts";
+
+/** A raw socket, for what the stock client would never send. */
+function rawSocket(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.on("open", () => resolve());
+    ws.on("error", reject);
+  });
+  return { ws, closed, opened };
+}
+
+for (const storage of storageKinds) {
+  describe(`WebSocket sync on ${storage}`, () => {
+    let server: TestServer;
+    const clients: TestClient[] = [];
+    const connect = (padId: string) => {
+      const client = connectClient(server.url, padId);
+      clients.push(client);
+      return client;
+    };
+    const wsUrl = (padId: string) => `${server.url.replace("http", "ws")}/ws/${padId}`;
+
+    before(async () => {
+      server = await startTestServer({ storage });
+    });
+    after(async () => {
+      for (const client of clients) client.destroy();
+      await server.stop();
+    });
+
+    it("merges concurrent inserts from several clients without losing any", async () => {
+      const pad = await createPad(server.url, { code: "start\n" });
+      const group = [connect(pad.sessionId), connect(pad.sessionId), connect(pad.sessionId)];
+      await Promise.all(group.map((client) => waitSynced(client)));
+      // Everyone types at once, at different places, before seeing the others' keys.
+      for (let round = 0; round < 30; round++) {
+        group.forEach((client, index) => {
+          const text = client.doc.getText("code");
+          text.insert(Math.floor(text.length * Math.random()), String.fromCharCode(65 + index));
+        });
+      }
+      const expectedLength = "start\n".length + 3 * 30;
+      await waitUntil(
+        () => group.every((client) => client.text().length === expectedLength),
+        "all clients to receive all 90 characters",
+      );
+      const final = group[0]?.text();
+      for (const client of group) assert.equal(client.text(), final);
+      for (const letter of ["A", "B", "C"]) {
+        assert.equal(final?.split(letter).length, 31, `30 × ${letter}`);
+      }
+      const response = await fetch(`${server.url}/api/sessions/${pad.sessionId}`);
+      const body = (await response.json()) as { session: { code: string; activeUsers: number } };
+      assert.equal(body.session.code, final, "GET returns the live text");
+      assert.equal(body.session.activeUsers, 3);
+    });
+
+    it("puts the initial code in the document exactly once when many clients join at once", async () => {
+      const code = "function hello() {\n  return 42;\n}\n";
+      const pad = await createPad(server.url, { code });
+      const group = Array.from({ length: 8 }, () => connect(pad.sessionId));
+      await Promise.all(group.map((client) => waitSynced(client)));
+      for (const client of group) assert.equal(client.text(), code);
+    });
+
+    it("never reports synced on an empty document when the pad has content", async () => {
+      const code = "stored content\n";
+      const pad = await createPad(server.url, { code });
+      const client = connect(pad.sessionId);
+      const textAtSync = await new Promise<string>((resolve) => {
+        client.provider.on("sync", (synced) => {
+          if (synced) resolve(client.text());
+        });
+      });
+      assert.equal(textAtSync, code);
+    });
+
+    it("shows a client's awareness to the others and removes it when it leaves", async () => {
+      const pad = await createPad(server.url);
+      const alice = connect(pad.sessionId);
+      const bob = connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      alice.provider.awareness.setLocalState({
+        user: { id: "alice-id", name: "Alice", color: "#ff0000" },
+        typing: true,
+      });
+      const aliceId = alice.doc.clientID;
+      await waitUntil(
+        () => (bob.provider.awareness.getStates().get(aliceId) as { user?: { name?: string } } | undefined)?.user?.name === "Alice",
+        "Bob to see Alice",
+      );
+      // A late joiner gets the states that are already there.
+      const carol = connect(pad.sessionId);
+      await waitUntil(() => carol.provider.awareness.getStates().has(aliceId), "Carol to see Alice");
+      // Closing the socket (no goodbye message) must clear Alice at once for the others.
+      alice.provider.ws?.close();
+      alice.provider.disconnect();
+      await waitUntil(() => !bob.provider.awareness.getStates().has(aliceId), "Alice to disappear for Bob", 3000);
+    });
+
+    it("sends REST changes of title and language to connected clients, and takes theirs", async () => {
+      const pad = await createPad(server.url, { title: "Before", language: "javascript" });
+      const client = connect(pad.sessionId);
+      await waitSynced(client);
+      const meta = client.doc.getMap("meta");
+      assert.equal(meta.get("title"), "Before");
+      const patched = await fetch(`${server.url}/api/sessions/${pad.sessionId}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "After", language: "go" }),
+      });
+      assert.equal(patched.status, 200);
+      await waitUntil(() => meta.get("title") === "After" && meta.get("language") === "go", "the PATCH to arrive", 1000);
+
+      meta.set("language", "python");
+      await waitUntil(async () => {
+        const response = await fetch(`${server.url}/api/sessions/${pad.sessionId}`);
+        const body = (await response.json()) as { session: { language: string } };
+        return body.session.language === "python";
+      }, "the client's language change to reach the API");
+
+      // A value the database would refuse is put back for everyone.
+      meta.set("language", "not-a-language");
+      await waitUntil(() => meta.get("language") === "python", "the invalid language to be reverted");
+    });
+
+    it("closes with the contract's codes at the door", async () => {
+      const malformed = rawSocket(wsUrl("bad-id"));
+      assert.equal((await malformed.closed).code, 4400);
+      const unknown = rawSocket(wsUrl("abcdefghijkl"));
+      assert.equal((await unknown.closed).code, 4404);
+      const pad = await createPad(server.url);
+      const foreign = rawSocket(wsUrl(pad.sessionId), { Origin: "https://evil.example" });
+      const refusal = await foreign.closed;
+      assert.equal(refusal.code, 4403);
+      assert.ok(refusal.reason.length > 0, "a close reason a person can read");
+      const sameOrigin = rawSocket(wsUrl(pad.sessionId), { Origin: server.url });
+      await sameOrigin.opened;
+      sameOrigin.ws.close();
+    });
+
+    it("disconnects editors with 4410 when the pad is deleted, and refuses new ones", async () => {
+      const pad = await createPad(server.url, { code: "bye" });
+      const client = connect(pad.sessionId);
+      await waitSynced(client);
+      const deleted = await fetch(`${server.url}/api/sessions/${pad.sessionId}`, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${pad.ownerKey}` },
+      });
+      assert.equal(deleted.status, 200);
+      await waitClosedWith(client, 4410);
+      const late = rawSocket(wsUrl(pad.sessionId));
+      assert.equal((await late.closed).code, 4410);
+    });
+
+    it("closes a client that sends garbage with 4400 and leaves the others and the pad unharmed", async () => {
+      const pad = await createPad(server.url, { code: "safe" });
+      const good = connect(pad.sessionId);
+      await waitSynced(good);
+      const bad = rawSocket(wsUrl(pad.sessionId));
+      await bad.opened;
+      // Message type 0 (sync), sub-type 2 (update), then bytes that are no Yjs update.
+      bad.ws.send(Uint8Array.from([0, 2, 5, 255, 255, 255, 255, 255]));
+      assert.equal((await bad.closed).code, 4400);
+      const unknownType = rawSocket(wsUrl(pad.sessionId));
+      await unknownType.opened;
+      unknownType.ws.send(Uint8Array.from([9, 1, 2]));
+      assert.equal((await unknownType.closed).code, 4400);
+      good.doc.getText("code").insert(4, "!");
+      const other = connect(pad.sessionId);
+      await waitUntil(() => other.text() === "safe!", "a new client to see the intact pad");
+      assert.equal(good.provider.wsconnected, true);
+    });
+
+    it("keeps an edit made while the room loads (updates queued before sync)", async () => {
+      const pad = await createPad(server.url, { code: "x" });
+      const doc = new Y.Doc();
+      const offline = connectClient(server.url, pad.sessionId);
+      clients.push(offline);
+      // Edits made before the first sync are sent in the client's sync step 2.
+      offline.doc.getText("code").insert(0, "early ");
+      await waitSynced(offline);
+      const reader = connect(pad.sessionId);
+      await waitUntil(() => reader.text() === "early x" || reader.text() === "xearly ", "the early edit to reach others");
+      doc.destroy();
+    });
+  });
+}
