@@ -57,7 +57,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const recovered = await recoverUpdateLog(updateLog, registry, log);
   if (recovered > 0) log(`recovered ${recovered} pad(s) from the update log`);
 
-  let endpoint: ReturnType<typeof attachWebSocketEndpoint> | undefined;
+  const endpointRef: { current?: ReturnType<typeof attachWebSocketEndpoint> } = {};
   const app = createApp({
     repo,
     registry,
@@ -72,11 +72,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       rooms: [...registry.loadedRooms].length,
       /** Rooms with edits not yet in a database snapshot. */
       unsavedRooms: [...registry.loadedRooms].filter((room) => room.isDirty).length,
-      connections: endpoint?.connectionCount ?? 0,
+      connections: endpointRef.current?.connectionCount ?? 0,
     }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  endpoint = attachWebSocketEndpoint(server, {
+  const endpoint = attachWebSocketEndpoint(server, {
     registry,
     repo,
     publicUrl: config.publicUrl,
@@ -88,6 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     heartbeatMs: 30_000,
     log,
   });
+  endpointRef.current = endpoint;
 
   const snapshots = new PeriodicTask(
     () => registry.snapshotAll(),

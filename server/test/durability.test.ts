@@ -101,7 +101,7 @@ for (const storage of storageKinds) {
     });
 
     it("writes periodic snapshots and compacts the log", async () => {
-      const env = { ...(await storageEnv()), SNAPSHOT_INTERVAL: "1" };
+      const env: Record<string, string> = { ...(await storageEnv()), SNAPSHOT_INTERVAL: "1" };
       const first = trackServer(await spawnServer(env));
       const pad = await createPad(first.url);
       const editor = track(connectClient(first.url, pad.sessionId));

@@ -32,6 +32,7 @@ export function createApp(options: AppOptions) {
     let ip = forwarded;
     if (ip === undefined) {
       try {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- getConnInfo is typed for Hono's default Env; it reads only the socket
         ip = getConnInfo(c).remote.address;
       } catch {
         ip = undefined; // app.request() in tests has no socket

@@ -43,7 +43,7 @@ export class UpdateLog {
 
   /** The updates logged for a pad since its last compaction, oldest first. */
   async read(padId: string): Promise<Uint8Array[]> {
-    const updates = await this.transact((db) => getLevelUpdates(db, padId) as Promise<Uint8Array[]>);
+    const updates = await this.transact((db) => getLevelUpdates(db, padId));
     if (updates === null) throw new Error(`update log: read of ${padId} failed`);
     return updates;
   }

@@ -120,7 +120,7 @@ export class Room {
   }
 
   text(): string {
-    return this.doc.getText(DocLayout.code).toString();
+    return this.doc.getText(DocLayout.code).toJSON();
   }
 
   /** Joins a client: it gets our state vector (so it sends what we lack) and who is here. */
@@ -310,7 +310,7 @@ export class Room {
     const map = event.target;
     const accepted: Partial<PadMeta> = {};
     const revert: Partial<PadMeta> = {};
-    for (const key of event.keysChanged) {
+    for (const key of event.keysChanged as Set<string>) {
       const value = map.get(key);
       if (key === "title") {
         if (typeof value === "string" && value.length <= TITLE_MAX_LENGTH) accepted.title = value;

@@ -23,13 +23,15 @@ export function connectClient(baseUrl: string, padId: string): TestClient {
   });
   const closes: TestClient["closes"] = [];
   provider.on("connection-close", (event) => {
-    if (event !== null) closes.push({ code: event.code, reason: event.reason });
+    // A CloseEvent; typed loosely here because the server has no DOM types.
+    const close = event as unknown as { code: number; reason: string } | null;
+    if (close !== null) closes.push({ code: close.code, reason: close.reason });
   });
   return {
     doc,
     provider,
     closes,
-    text: () => doc.getText("code").toString(),
+    text: () => doc.getText("code").toJSON(),
     destroy: () => {
       provider.destroy();
       doc.destroy();

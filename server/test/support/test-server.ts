@@ -71,7 +71,7 @@ export async function startTestServer(
     app: server.app,
     config,
     dataDir,
-    close: server.close,
+    close: () => server.close(),
     async stop() {
       await server.close();
       await database?.drop();
