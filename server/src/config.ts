@@ -20,6 +20,10 @@ export interface Config {
   apiRateLimitMax: number;
   dbPoolSize: number;
   redisUrl: string | undefined;
+  /** WebSocket connections accepted per client IP per minute. */
+  wsConnectRateMax: number;
+  /** WebSocket messages accepted per connection per second. */
+  wsMessageRateMax: number;
   /** Honour X-Forwarded-For for the client IP (only behind a trusted proxy). */
   trustProxy: boolean;
   /** Directory of the built web app; absent when only the API is served. */
@@ -75,6 +79,8 @@ export function loadConfig(env: Env = process.env): Config {
     apiRateLimitMax: integer(env, "API_RATE_LIMIT_MAX", 100, 1),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 20, 1),
     redisUrl: optional(env, "REDIS_URL"),
+    wsConnectRateMax: integer(env, "WS_CONNECT_RATE_MAX", 300, 1),
+    wsMessageRateMax: integer(env, "WS_MESSAGE_RATE_MAX", 200, 1),
     trustProxy: ["1", "true", "yes"].includes((optional(env, "TRUST_PROXY") ?? "").toLowerCase()),
     webDistDir: path.resolve(optional(env, "WEB_DIST_DIR") ?? path.join(repoRoot, "web/dist")),
   };

@@ -49,6 +49,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     repo,
     updateLog,
     sessionDurationMs,
+    maxCodeBytes: config.maxCodeSize,
     idleUnloadMs: 2_000,
     log,
   });
@@ -67,6 +68,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxCodeSize: config.maxCodeSize,
     sessionDurationMs,
     trustProxy: config.trustProxy,
+    frontendUrl: config.frontendUrl,
+    apiRateLimitMax: config.apiRateLimitMax,
+    rateLimitMaxRequests: config.rateLimitMaxRequests,
+    rateLimitWindowMs: config.rateLimitWindowMs,
     webDistDir: options.serveWeb === false ? undefined : config.webDistDir,
     stats: () => ({
       rooms: [...registry.loadedRooms].length,
@@ -83,9 +88,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     frontendUrl: config.frontendUrl,
     // A whole pad in one frame (a client's offline edits, sync step 2) must fit; Yjs
     // encodes text with some overhead, so allow a multiple of MAX_CODE_SIZE.
-    maxPayloadBytes: Math.max(config.maxCodeSize * 4, 1024 * 1024),
+    maxMessageBytes: Math.max(config.maxCodeSize * 4, 1024 * 1024),
     sessionDurationMs,
     heartbeatMs: 30_000,
+    trustProxy: config.trustProxy,
+    connectRateMax: config.wsConnectRateMax,
+    messageRateMax: config.wsMessageRateMax,
     log,
   });
   endpointRef.current = endpoint;

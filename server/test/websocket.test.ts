@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { connectClient, waitClosedWith, waitSynced, type TestClient } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
+import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
 import { waitUntil } from "./support/wait.ts";
-
-/** A raw socket, for what the stock client would never send. */
-function rawSocket(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.on("open", () => resolve());
-    ws.on("error", reject);
-  });
-  return { ws, closed, opened };
-}
 
 for (const storage of storageKinds) {
   describe(`WebSocket sync on ${storage}`, () => {

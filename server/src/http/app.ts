@@ -1,17 +1,27 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { LANGUAGES, type ApiErrorBody, type LanguagesResponse } from "@codepad/shared";
 import type { Database } from "../db/client.ts";
 import { ApiError } from "./api-error.ts";
 import type { AppEnv } from "./app-env.ts";
+import { clientIp } from "./client-ip.ts";
+import { contentSecurityPolicy } from "./content-security-policy.ts";
+import { rateLimit } from "./rate-limit.ts";
 import { sessionsRoutes, type SessionsRoutesOptions } from "./sessions.ts";
 import { staticWebRoutes } from "./static-web.ts";
 
 export interface AppOptions extends SessionsRoutesOptions {
   database: Database;
   trustProxy: boolean;
+  frontendUrl: string | undefined;
+  apiRateLimitMax: number;
+  rateLimitMaxRequests: number;
+  rateLimitWindowMs: number;
   /** Served at / when set; tests of the API alone leave it out. */
   webDistDir: string | undefined;
   stats: () => Record<string, number>;
@@ -26,21 +36,42 @@ export function createApp(options: AppOptions) {
   const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {
-    const forwarded = options.trustProxy
-      ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim()
-      : undefined;
-    let ip = forwarded;
-    if (ip === undefined) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- getConnInfo is typed for Hono's default Env; it reads only the socket
-        ip = getConnInfo(c).remote.address;
-      } catch {
-        ip = undefined; // app.request() in tests has no socket
-      }
+    let socketAddress: string | undefined;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- getConnInfo is typed for Hono's default Env; it reads only the socket
+      socketAddress = getConnInfo(c).remote.address;
+    } catch {
+      socketAddress = undefined; // app.request() in tests has no socket
     }
-    c.set("clientIp", ip);
+    c.set("clientIp", clientIp(c.req.header("X-Forwarded-For"), socketAddress, options.trustProxy));
     await next();
   });
+
+  app.use("*", secureHeaders(contentSecurityPolicy(options.frontendUrl)));
+  app.use(
+    "/api/*",
+    cors({
+      // Same-origin pages need no CORS; a separately hosted front end (FRONTEND_URL) does.
+      origin: options.frontendUrl === undefined ? [] : [new URL(options.frontendUrl).origin],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Content-Type", "Authorization"],
+      exposeHeaders: ["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+      maxAge: 600,
+    }),
+  );
+
+  const apiLimiter = new RateLimiterMemory({ keyPrefix: "api", points: options.apiRateLimitMax, duration: 60 });
+  const createLimiter = new RateLimiterMemory({
+    keyPrefix: "create",
+    points: options.rateLimitMaxRequests,
+    duration: Math.max(1, Math.ceil(options.rateLimitWindowMs / 1000)),
+  });
+  app.use("/api/*", async (c, next) => {
+    // Health checks come from load balancers and monitors, not users.
+    if (c.req.path === "/api/health" || c.req.method === "OPTIONS") return next();
+    return rateLimit(apiLimiter, "Too many API requests; slow down")(c, next);
+  });
+  app.post("/api/sessions", rateLimit(createLimiter, "Too many pads created from this address; try again later"));
 
   app.use(
     "/api/*",

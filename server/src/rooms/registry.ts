@@ -11,6 +11,7 @@ export interface RoomRegistryOptions {
   repo: SessionsRepo;
   updateLog: UpdateLog;
   sessionDurationMs: number;
+  maxCodeBytes: number;
   /**
    * How long a room with nobody in it stays loaded, so that a page reload does not pay a
    * snapshot and a reload. After that its memory is given back.
@@ -174,6 +175,7 @@ export class RoomRegistry {
       meta: { title: row.title, language: row.language },
       storage: this.storage,
       sessionDurationMs: this.options.sessionDurationMs,
+      maxCodeBytes: this.options.maxCodeBytes,
       log: this.options.log,
     });
     this.rooms.set(padId, room);

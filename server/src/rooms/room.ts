@@ -19,6 +19,7 @@ import {
   MalformedMessageError,
 } from "../ws/frames.ts";
 import type { PadMeta } from "./pad-document.ts";
+import { PadSizeGuard } from "./pad-size-guard.ts";
 import type { RoomMember } from "./room-member.ts";
 
 /** What a room needs from storage: the update log, the database, and nothing else. */
@@ -39,6 +40,8 @@ export interface RoomOptions {
   meta: PadMeta;
   storage: RoomStorage;
   sessionDurationMs: number;
+  /** MAX_CODE_SIZE: bytes of UTF-8 the pad's text may hold. */
+  maxCodeBytes: number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -48,6 +51,12 @@ interface PendingUpdate {
   /** Server-side changes are applied at once and only their broadcast waits for the log. */
   applied: boolean;
 }
+
+/**
+ * What a client message did: "echo" is an awareness message that told the server nothing
+ * new (the stock client echoes others' awareness), which rate limits treat as cheap.
+ */
+export type MessageEffect = "effective" | "echo";
 
 /** Origin of changes the server makes itself (REST PATCH, reverting invalid metadata). */
 const SERVER_ORIGIN = Symbol("server");
@@ -75,9 +84,14 @@ export class Room {
   private readonly storage: RoomStorage;
   private readonly sessionDurationMs: number;
   private readonly log: RoomOptions["log"];
+  private readonly sizeGuard: PadSizeGuard;
   private meta: PadMeta;
 
+  /** Set by the awareness listener while a member's awareness message is applied. */
+  private awarenessChanged = false;
   private pending: PendingUpdate[] = [];
+  /** The batch being appended to the log right now: accepted, not yet applied. */
+  private inFlight: PendingUpdate[] = [];
   private flushing: Promise<void> | null = null;
   private loggedClock: number;
   private dirty: boolean;
@@ -96,6 +110,7 @@ export class Room {
     this.meta = options.meta;
     this.loggedClock = options.loggedClock;
     this.dirty = options.dirty;
+    this.sizeGuard = new PadSizeGuard(this.doc, DocLayout.code, options.maxCodeBytes);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server itself is nobody on the pad
 
@@ -131,7 +146,9 @@ export class Room {
     const states = this.awareness.getStates();
     if (states.size > 0) {
       member.send(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+        encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
+        ),
       );
     }
   }
@@ -148,23 +165,36 @@ export class Room {
 
   /**
    * Handles one frame of a member. Throws MalformedMessageError for a frame outside the
-   * protocol or an update Yjs cannot decode; nothing of such a frame is applied.
+   * protocol or an update Yjs cannot decode, PadTooLargeError for an update that would push
+   * the text over MAX_CODE_SIZE; nothing of such a frame is logged or applied.
    */
-  receive(member: RoomMember, frame: Uint8Array): void {
+  receive(member: RoomMember, frame: Uint8Array): MessageEffect {
     const message = decodeClientMessage(frame);
     switch (message.kind) {
       case "syncStep1":
-        member.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
-        return;
+        member.send(
+          encodeSyncStep2(
+            malformedIfThrows(() => Y.encodeStateAsUpdate(this.doc, message.stateVector)),
+          ),
+        );
+        return "effective";
       case "update":
-        assertDecodableUpdate(message.update);
+        this.sizeGuard.check(message.update, this.unappliedUpdates());
         this.enqueue({ update: message.update, from: member, applied: false });
-        return;
-      case "awareness":
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, member);
-        // Forward the client's own bytes: no re-encoding per message or per recipient.
+        return "effective";
+      case "awareness": {
+        this.awarenessChanged = false;
+        // Bad JSON or truncated entries throw here, before anything is forwarded.
+        malformedIfThrows(() =>
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, member),
+        );
+        // The stock client sends back every awareness change it receives, others' included.
+        // Such echoes carry nothing new: forwarding them would multiply traffic by the
+        // number of clients, so only news is forwarded, as the client's own bytes.
+        if (!this.awarenessChanged) return "echo";
         this.broadcast(frame, member);
-        return;
+        return "effective";
+      }
       case "queryAwareness":
         member.send(
           encodeAwareness(
@@ -173,9 +203,9 @@ export class Room {
             ]),
           ),
         );
-        return;
+        return "effective";
       case "auth":
-        return; // no auth messages are defined by the server; ignoring them is the protocol's rule
+        return "effective"; // no auth messages are defined by the server; ignoring them is the protocol's rule
     }
   }
 
@@ -238,6 +268,7 @@ export class Room {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
+      this.inFlight = batch;
       const updates = batch.map((item) => item.update);
       const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
       let clock: number;
@@ -249,8 +280,10 @@ export class Room {
         for (const item of batch) {
           if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.internalError);
         }
+        this.inFlight = [];
         continue;
       }
+      this.inFlight = [];
       this.loggedClock = clock;
       this.dirty = true;
       this.lastActivity = Date.now();
@@ -268,6 +301,15 @@ export class Room {
         }
       }
     }
+  }
+
+  /** Client updates accepted but not yet in the document, oldest first. */
+  private unappliedUpdates(): Uint8Array[] {
+    const unapplied: Uint8Array[] = [];
+    for (const item of [...this.inFlight, ...this.pending]) {
+      if (!item.applied) unapplied.push(item.update);
+    }
+    return unapplied;
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -295,6 +337,7 @@ export class Room {
       }
       return;
     }
+    this.awarenessChanged = true;
     const clientIds = this.members.get(origin);
     if (clientIds === undefined) return;
     for (const id of change.added) clientIds.add(id);
@@ -305,7 +348,10 @@ export class Room {
     }
   };
 
-  private readonly onMetaChange = (event: Y.YMapEvent<string>, transaction: Y.Transaction): void => {
+  private readonly onMetaChange = (
+    event: Y.YMapEvent<string>,
+    transaction: Y.Transaction,
+  ): void => {
     if (transaction.origin === SERVER_ORIGIN) return;
     const map = event.target;
     const accepted: Partial<PadMeta> = {};
@@ -346,7 +392,8 @@ export class Room {
   private countEdit(member: RoomMember): void {
     const key = member.user?.id ?? "anonymous";
     const entry = this.editsByUser.get(key);
-    if (entry === undefined) this.editsByUser.set(key, { name: member.user?.name ?? null, count: 1 });
+    if (entry === undefined)
+      this.editsByUser.set(key, { name: member.user?.name ?? null, count: 1 });
     else entry.count += 1;
   }
 
@@ -394,14 +441,12 @@ export class Room {
   }
 }
 
-/** Yjs throws on updates it cannot decode; a decodable update is safe to log. */
-function assertDecodableUpdate(update: Uint8Array): void {
+/** Runs a decoding step of client input; whatever it throws means the input is malformed. */
+function malformedIfThrows<T>(decode: () => T): T {
   try {
-    Y.decodeUpdate(update);
+    return decode();
   } catch (error) {
-    throw new MalformedMessageError(
-      `undecodable update: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new MalformedMessageError(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -1,6 +1,8 @@
+import { RateLimiterRes, type RateLimiterMemory } from "rate-limiter-flexible";
 import { WebSocket, type RawData } from "ws";
 import { CloseCodes, type CloseCode, type PadUser } from "@codepad/shared";
-import type { Room } from "../rooms/room.ts";
+import { PadTooLargeError } from "../rooms/pad-size-guard.ts";
+import type { MessageEffect, Room } from "../rooms/room.ts";
 import type { RoomMember } from "../rooms/room-member.ts";
 import { MalformedMessageError } from "./frames.ts";
 
@@ -17,6 +19,8 @@ const MAX_EARLY_BYTES = 16 * 1024 * 1024;
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+let nextConnectionId = 1;
+
 /** One client's WebSocket: frames in strict order, liveness, and the room it joined. */
 export class Connection implements RoomMember {
   user: PadUser | undefined;
@@ -25,9 +29,13 @@ export class Connection implements RoomMember {
   private room: Room | undefined;
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
+  private readonly id = nextConnectionId++;
 
   constructor(
     readonly ws: WebSocket,
+    private readonly messageLimiter: RateLimiterMemory,
+    /** Largest frame handled; a larger one closes the socket with 4413. */
+    private readonly maxMessageBytes: number,
     private readonly log: (message: string, error?: unknown) => void,
   ) {
     ws.binaryType = "nodebuffer";
@@ -78,8 +86,14 @@ export class Connection implements RoomMember {
       this.close(CloseCodes.malformed); // the protocol is binary; text is not one of its frames
       return;
     }
+    if (!this.isOpen) return;
     const frame = toUint8Array(data);
+    if (frame.byteLength > this.maxMessageBytes) {
+      this.close(CloseCodes.tooLarge);
+      return;
+    }
     if (this.room === undefined) {
+      this.count("effective");
       this.early.push(frame);
       this.earlyBytes += frame.byteLength;
       if (this.early.length > MAX_EARLY_FRAMES || this.earlyBytes > MAX_EARLY_BYTES) {
@@ -90,12 +104,30 @@ export class Connection implements RoomMember {
     this.handle(this.room, frame);
   };
 
+  /**
+   * Spends this message's points without waiting, so frames stay in order; a flood is closed
+   * within its first second. Echoes cost a tenth: a client echoes what others send.
+   */
+  private count(effect: MessageEffect): void {
+    this.messageLimiter
+      .consume(this.id, effect === "echo" ? 0.1 : 1)
+      .catch((rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) this.close(CloseCodes.tooManyRequests);
+        else this.log("message rate limiter failed", rejection);
+      });
+  }
+
   private handle(room: Room, frame: Uint8Array): void {
     try {
-      room.receive(this, frame);
+      this.count(room.receive(this, frame));
     } catch (error) {
+      this.count("effective");
       if (error instanceof MalformedMessageError) {
         this.close(CloseCodes.malformed);
+        return;
+      }
+      if (error instanceof PadTooLargeError) {
+        this.close(CloseCodes.tooLarge);
         return;
       }
       this.log(`pad ${room.padId}: failed to handle a message`, error);

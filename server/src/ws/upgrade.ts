@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCodes, isValidSessionId } from "@codepad/shared";
 import type { SessionsRepo } from "../db/sessions-repo.ts";
+import { clientIp } from "../http/client-ip.ts";
 import { PadGoneError, PadNotFoundError, type RoomRegistry } from "../rooms/registry.ts";
 import { Connection } from "./connection.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
@@ -12,10 +14,16 @@ export interface WebSocketEndpointOptions {
   repo: SessionsRepo;
   publicUrl: string;
   frontendUrl: string | undefined;
-  maxPayloadBytes: number;
+  /** Largest message handled; larger ones close the socket with 4413. */
+  maxMessageBytes: number;
   sessionDurationMs: number;
   /** How often the server pings; a client that missed one ping is dropped. */
   heartbeatMs: number;
+  trustProxy: boolean;
+  /** Connections accepted per client IP per minute (WS_CONNECT_RATE_MAX). */
+  connectRateMax: number;
+  /** Messages accepted per connection per second (WS_MESSAGE_RATE_MAX). */
+  messageRateMax: number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -36,9 +44,26 @@ export function attachWebSocketEndpoint(
   server: Server,
   options: WebSocketEndpointOptions,
 ): WebSocketEndpoint {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    // ws itself drops (1009) frames far over our limit before buffering all of them; just
+    // over it, we close with the contract's 4413 and a reason.
+    maxPayload: options.maxMessageBytes * 2,
+  });
   const isOriginAllowed = createOriginPolicy(options);
   const connections = new Set<Connection>();
+  // Reconnect storms and scripted floods are cut off per address; browsers back off on 4429.
+  const connectLimiter = new RateLimiterMemory({
+    keyPrefix: "ws-connect",
+    points: options.connectRateMax,
+    duration: 60,
+  });
+  // A person typing fast with a moving cursor sends a few dozen messages a second.
+  const messageLimiter = new RateLimiterMemory({
+    keyPrefix: "ws-message",
+    points: options.messageRateMax,
+    duration: 1,
+  });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = (request.url ?? "").split("?")[0] ?? "";
@@ -53,11 +78,22 @@ export function attachWebSocketEndpoint(
   };
 
   async function admit(ws: WebSocket, request: IncomingMessage, padId: string): Promise<void> {
-    const connection = new Connection(ws, options.log);
+    const connection = new Connection(ws, messageLimiter, options.maxMessageBytes, options.log);
     connections.add(connection);
     ws.once("close", () => connections.delete(connection));
     if (!isValidSessionId(padId)) return connection.close(CloseCodes.malformed);
     if (!isOriginAllowed(request)) return connection.close(CloseCodes.forbidden);
+    const ip = clientIp(
+      headerValue(request.headers["x-forwarded-for"]),
+      request.socket.remoteAddress,
+      options.trustProxy,
+    );
+    try {
+      await connectLimiter.consume(ip);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return connection.close(CloseCodes.tooManyRequests);
+      throw rejection;
+    }
 
     let room;
     try {
@@ -113,4 +149,8 @@ export function attachWebSocketEndpoint(
       server.off("upgrade", onUpgrade);
     },
   };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

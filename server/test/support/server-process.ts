@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { generousLimits } from "./test-server.ts";
 import { waitUntil } from "./wait.ts";
 
 const serverDir = path.resolve(import.meta.dirname, "../..");
@@ -29,7 +30,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const port = env["PORT"] ?? String(await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
-    env: { ...process.env, HOST: "127.0.0.1", ...env, PORT: port },
+    env: { ...process.env, HOST: "127.0.0.1", ...generousLimits, ...env, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

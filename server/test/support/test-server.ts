@@ -37,6 +37,13 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   };
 }
 
+/** Limits high enough for a suite that creates many pads from one address; limit tests lower them. */
+export const generousLimits = {
+  RATE_LIMIT_MAX_REQUESTS: "100000",
+  API_RATE_LIMIT_MAX: "100000",
+  WS_CONNECT_RATE_MAX: "100000",
+};
+
 export interface TestServer extends RunningServer {
   config: Config;
   dataDir: string;
@@ -54,6 +61,7 @@ export async function startTestServer(
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
+    ...generousLimits,
     ...(database ? { DATABASE_URL: database.url, DB_POOL_SIZE: "4" } : {}),
     ...options.env,
   });
