@@ -40,6 +40,9 @@ export class CodepadServer {
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // One browser creates every pad of the suite from one address.
+      RATE_LIMIT_MAX_REQUESTS: "100000",
+      API_RATE_LIMIT_MAX: "100000",
       ...extraEnv,
     };
     const server = new CodepadServer(`http://127.0.0.1:${port}`, env, dataDir);
