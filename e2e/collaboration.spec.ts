@@ -40,10 +40,17 @@ async function typeAtEnd(page: Page, text: string) {
   await page.keyboard.type(text, { delay: 15 });
 }
 
-test("two people co-edit one pad, see each other's cursors, and a language change", async ({ browser }, testInfo) => {
-  const alice = await openEditor(browser, server.url);
+test("two people co-edit one pad, see each other's cursors, and a language change", async ({
+  browser,
+}, testInfo) => {
+  const aliceContext = await browser.newContext();
+  const alice = { context: aliceContext, page: await aliceContext.newPage() };
   const padId = await createPadFromHome(alice.page, "Pair session", "python");
-  await expect(alice.page.getByTestId("connection-status")).toHaveAttribute("data-status", "connected");
+  await expect(alice.page.locator(".monaco-editor .view-lines")).toBeVisible();
+  await expect(alice.page.getByTestId("connection-status")).toHaveAttribute(
+    "data-status",
+    "connected",
+  );
   await expect(alice.page.getByTestId("pad-title")).toHaveValue("Pair session");
   await expect(alice.page.getByTestId("language-select")).toHaveValue("python");
 
@@ -62,17 +69,24 @@ test("two people co-edit one pad, see each other's cursors, and a language chang
       await bob.page.keyboard.type("# bob was here\n", { delay: 15 });
     })(),
   ]);
-  await expect.poll(async () => (await sharedText(alice.page)) === (await sharedText(bob.page))).toBe(true);
+  await expect
+    .poll(async () => (await sharedText(alice.page)) === (await sharedText(bob.page)))
+    .toBe(true);
   const text = (await sharedText(alice.page)) ?? "";
-  for (const line of ["# alice", "a = 1", "print(a)", "# bob was here"]) expect(text).toContain(line);
-  expect(text.length).toBe("# alice\n".length + "a = 1\nprint(a)\n".length + "# bob was here\n".length);
+  for (const line of ["# alice", "a = 1", "print(a)", "# bob was here"])
+    expect(text).toContain(line);
+  expect(text.length).toBe(
+    "# alice\n".length + "a = 1\nprint(a)\n".length + "# bob was here\n".length,
+  );
 
   // Each sees the other's caret in the other's color, with the other's name on it.
   const users = await Promise.all(
     [alice.page, bob.page].map((page) =>
       page.evaluate(() => {
         const handles = window.__codepad;
-        const state = handles?.provider.awareness.getLocalState() as { user: { name: string; color: string } };
+        const state = handles?.provider.awareness.getLocalState() as {
+          user: { name: string; color: string };
+        };
         return { clientId: handles?.doc.clientID ?? 0, ...state.user };
       }),
     ),
@@ -93,7 +107,10 @@ test("two people co-edit one pad, see each other's cursors, and a language chang
     const rgb = `rgb(${[0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
     expect(borderColor).toBe(rgb);
     expect(label).toContain(other.name);
-    await expect(viewer.getByTestId("online-user").filter({ hasText: other.name })).toHaveAttribute("data-color", other.color);
+    await expect(viewer.getByTestId("online-user").filter({ hasText: other.name })).toHaveAttribute(
+      "data-color",
+      other.color,
+    );
   }
   await alice.page.screenshot({ path: testInfo.outputPath("alice-co-editing.png") });
   await bob.page.screenshot({ path: testInfo.outputPath("bob-co-editing.png") });
@@ -117,7 +134,9 @@ test("two people co-edit one pad, see each other's cursors, and a language chang
   await bob.context.close();
 });
 
-test("a pad survives a server restart and a crash; open editors reconnect without duplicating text", async ({ browser }, testInfo) => {
+test("a pad survives a server restart and a crash; open editors reconnect without duplicating text", async ({
+  browser,
+}, testInfo) => {
   const response = await fetch(`${server.url}/api/sessions`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -130,16 +149,30 @@ test("a pad survives a server restart and a crash; open editors reconnect withou
   await expect.poll(() => sharedText(editor.page)).toBe(expected);
   // The server has it once the REST API shows it.
   await expect
-    .poll(async () => ((await (await fetch(`${server.url}/api/sessions/${session.sessionId}`)).json()) as { session: { code: string } }).session.code)
+    .poll(
+      async () =>
+        (
+          (await (await fetch(`${server.url}/api/sessions/${session.sessionId}`)).json()) as {
+            session: { code: string };
+          }
+        ).session.code,
+    )
     .toBe(expected);
 
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     await server.stop(signal);
-    await expect(editor.page.getByTestId("connection-status")).not.toHaveAttribute("data-status", "connected");
+    await expect(editor.page.getByTestId("connection-status")).not.toHaveAttribute(
+      "data-status",
+      "connected",
+    );
     await server.restart();
-    await expect(editor.page.getByTestId("connection-status")).toHaveAttribute("data-status", "connected", {
-      timeout: 30_000,
-    });
+    await expect(editor.page.getByTestId("connection-status")).toHaveAttribute(
+      "data-status",
+      "connected",
+      {
+        timeout: 30_000,
+      },
+    );
     expect(await sharedText(editor.page)).toBe(expected);
   }
   await editor.page.screenshot({ path: testInfo.outputPath("after-restart.png") });
@@ -147,7 +180,9 @@ test("a pad survives a server restart and a crash; open editors reconnect withou
   // A fresh page load gets the text from the restarted server, exactly once.
   const reopened = await openEditor(browser, `${server.url}/${session.sessionId}`);
   await expect.poll(() => sharedText(reopened.page)).toBe(expected);
-  await expect(reopened.page.locator(".monaco-editor .view-lines")).toContainText("const kept = true;");
+  await expect(reopened.page.locator(".monaco-editor .view-lines")).toContainText(
+    "const kept = true;",
+  );
   await reopened.page.screenshot({ path: testInfo.outputPath("reopened.png") });
   await editor.context.close();
   await reopened.context.close();
@@ -159,8 +194,14 @@ test("unknown and deleted pads say so", async ({ browser }) => {
   await page.goto(`${server.url}/abcdefghijkl`);
   await expect(page.getByTestId("pad-error")).toHaveAttribute("data-reason", "not_found");
 
-  const response = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-  const { session } = (await response.json()) as { session: { sessionId: string; ownerKey: string } };
+  const response = await fetch(`${server.url}/api/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
+  const { session } = (await response.json()) as {
+    session: { sessionId: string; ownerKey: string };
+  };
   await page.goto(`${server.url}/${session.sessionId}`);
   await expect(page.getByTestId("connection-status")).toHaveAttribute("data-status", "connected");
   await fetch(`${server.url}/api/sessions/${session.sessionId}`, {

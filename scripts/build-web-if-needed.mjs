@@ -22,4 +22,3 @@ if (builtAt === 0 || sources.some((directory) => newestMtime(directory) > builtA
   const build = spawnSync("npm", ["run", "build", "-w", "web"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-

@@ -35,7 +35,10 @@ const defaultLog = (message: string, error?: unknown) => {
 };
 
 /** Composition root: config → storage → rooms → HTTP app → WebSocket endpoint → timers. */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const log = options.log ?? defaultLog;
   const sessionDurationMs = config.sessionDurationSeconds * 1000;
   const database = await openDatabase({

@@ -28,7 +28,10 @@ function awarenessFrame(clientId: number, clock: number): Uint8Array {
   encoding.writeVarUint(inner, 1);
   encoding.writeVarUint(inner, clientId);
   encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify({ user: { id: "x", name: "flood", color: "#000000" } }));
+  encoding.writeVarString(
+    inner,
+    JSON.stringify({ user: { id: "x", name: "flood", color: "#000000" } }),
+  );
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 1);
   encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
@@ -48,7 +51,8 @@ describe("limits and bad input", () => {
     clients.push(client);
     return client;
   };
-  const wsUrl = (server: TestServer, padId: string) => `${server.url.replace("http", "ws")}/ws/${padId}`;
+  const wsUrl = (server: TestServer, padId: string) =>
+    `${server.url.replace("http", "ws")}/ws/${padId}`;
   after(async () => {
     for (const client of clients) client.destroy();
     for (const server of servers) await server.stop();
@@ -57,12 +61,20 @@ describe("limits and bad input", () => {
   it("limits pad creation per IP with 429, Retry-After and RateLimit headers", async () => {
     const server = await start({ RATE_LIMIT_MAX_REQUESTS: "3", RATE_LIMIT_WINDOW: "60000" });
     for (let i = 0; i < 3; i++) {
-      const ok = await fetch(`${server.url}/api/sessions`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
+      const ok = await fetch(`${server.url}/api/sessions`, {
+        method: "POST",
+        body: "{}",
+        headers: { "Content-Type": "application/json" },
+      });
       assert.equal(ok.status, 201);
       assert.equal(ok.headers.get("RateLimit-Limit"), "3");
       assert.equal(ok.headers.get("RateLimit-Remaining"), String(2 - i));
     }
-    const refused = await fetch(`${server.url}/api/sessions`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
+    const refused = await fetch(`${server.url}/api/sessions`, {
+      method: "POST",
+      body: "{}",
+      headers: { "Content-Type": "application/json" },
+    });
     assert.equal(refused.status, 429);
     const retryAfter = Number(refused.headers.get("Retry-After"));
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
@@ -79,19 +91,34 @@ describe("limits and bad input", () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) {
       // Spoofed addresses change nothing when the proxy is not trusted.
-      const response = await fetch(`${direct.url}/api/languages`, { headers: { "X-Forwarded-For": `10.0.0.${i}` } });
+      const response = await fetch(`${direct.url}/api/languages`, {
+        headers: { "X-Forwarded-For": `10.0.0.${i}` },
+      });
       statuses.push(response.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
-    assert.equal((await fetch(`${direct.url}/api/health`)).status, 200, "health checks are not limited");
+    assert.equal(
+      (await fetch(`${direct.url}/api/health`)).status,
+      200,
+      "health checks are not limited",
+    );
 
     const proxied = await start({ API_RATE_LIMIT_MAX: "2", TRUST_PROXY: "true" });
-    const get = (ip: string) => fetch(`${proxied.url}/api/languages`, { headers: { "X-Forwarded-For": `${ip}, 127.0.0.1` } });
+    const get = (ip: string) =>
+      fetch(`${proxied.url}/api/languages`, { headers: { "X-Forwarded-For": `${ip}, 127.0.0.1` } });
     assert.deepEqual(
-      [(await get("198.51.100.1")).status, (await get("198.51.100.1")).status, (await get("198.51.100.1")).status],
+      [
+        (await get("198.51.100.1")).status,
+        (await get("198.51.100.1")).status,
+        (await get("198.51.100.1")).status,
+      ],
       [200, 200, 429],
     );
-    assert.equal((await get("198.51.100.2")).status, 200, "another client behind the proxy has its own budget");
+    assert.equal(
+      (await get("198.51.100.2")).status,
+      200,
+      "another client behind the proxy has its own budget",
+    );
   });
 
   it("cuts off a WebSocket message flood with 4429 within a second, never a fast typist", async () => {
@@ -193,11 +220,14 @@ describe("limits and bad input", () => {
       const seed = seeds[round % seeds.length] ?? new Uint8Array();
       let frame: Uint8Array;
       if (round % 4 === 0) {
-        frame = Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256));
+        frame = Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () =>
+          Math.floor(random() * 256),
+        );
       } else {
         frame = Uint8Array.from(seed);
         const flips = 1 + Math.floor(random() * 4);
-        for (let i = 0; i < flips; i++) frame[Math.floor(random() * frame.length)] = Math.floor(random() * 256);
+        for (let i = 0; i < flips; i++)
+          frame[Math.floor(random() * frame.length)] = Math.floor(random() * 256);
         if (random() < 0.3) frame = frame.slice(0, Math.floor(random() * frame.length));
       }
       const socket = rawSocket(wsUrl(server, pad.sessionId));
@@ -237,10 +267,20 @@ describe("limits and bad input", () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/api/sessions`, {
         method: "OPTIONS",
-        headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+        headers: {
+          Origin: origin,
+          "Access-Control-Request-Method": "POST",
+          "Access-Control-Request-Headers": "content-type",
+        },
       });
-    assert.equal((await preflight("https://app.example.com")).headers.get("Access-Control-Allow-Origin"), "https://app.example.com");
-    assert.equal((await preflight("https://evil.example")).headers.get("Access-Control-Allow-Origin"), null);
+    assert.equal(
+      (await preflight("https://app.example.com")).headers.get("Access-Control-Allow-Origin"),
+      "https://app.example.com",
+    );
+    assert.equal(
+      (await preflight("https://evil.example")).headers.get("Access-Control-Allow-Origin"),
+      null,
+    );
     const page = await fetch(`${server.url}/api/languages`);
     const csp = page.headers.get("Content-Security-Policy") ?? "";
     assert.match(csp, /script-src 'self'/);
@@ -257,7 +297,10 @@ describe("limits and bad input", () => {
     assert.ok(closed?.reason);
     const response = await fetch(`${server.url}/api/sessions/${pad.sessionId}`);
     assert.equal(response.status, 410);
-    assert.equal(((await response.json()) as { error: { type: string } }).error.type, "session_expired");
+    assert.equal(
+      ((await response.json()) as { error: { type: string } }).error.type,
+      "session_expired",
+    );
     const health = await (await fetch(`${server.url}/api/sessions/${pad.sessionId}/health`)).json();
     assert.deepEqual(health, { success: true, exists: true, active: false, activeUsers: 0 });
     const late = rawSocket(wsUrl(server, pad.sessionId));
@@ -287,12 +330,22 @@ describe("limits and bad input", () => {
       headers: { Authorization: `Bearer ${deleted.ownerKey}` },
     });
     await server.close();
-    const database = await openDatabase({ databaseUrl: undefined, dataDir: server.dataDir, poolSize: 1 });
+    const database = await openDatabase({
+      databaseUrl: undefined,
+      dataDir: server.dataDir,
+      poolSize: 1,
+    });
     try {
-      const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionId, pad.sessionId));
+      const [row] = await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.sessionId, pad.sessionId));
       assert.equal(row?.ownerKeyHash, createHash("sha256").update(pad.ownerKey).digest("hex"));
       assert.equal(JSON.stringify(row).includes(pad.ownerKey), false);
-      const [gone] = await database.db.select().from(sessions).where(eq(sessions.sessionId, deleted.sessionId));
+      const [gone] = await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.sessionId, deleted.sessionId));
       assert.deepEqual([gone?.isActive, gone?.docState, gone?.code], [false, null, ""]);
     } finally {
       await database.close();

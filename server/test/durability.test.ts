@@ -57,7 +57,8 @@ for (const storage of storageKinds) {
       const writer = track(connectClient(first.url, pad.sessionId));
       const reader = track(connectClient(first.url, pad.sessionId));
       await Promise.all([waitSynced(writer), waitSynced(reader)]);
-      for (let i = 0; i < 50; i++) writer.doc.getText("code").insert(writer.text().length, `line ${i}\n`);
+      for (let i = 0; i < 50; i++)
+        writer.doc.getText("code").insert(writer.text().length, `line ${i}\n`);
       const expected = writer.text();
       await waitUntil(() => reader.text() === expected, "the reader to see every line");
 
@@ -70,7 +71,11 @@ for (const storage of storageKinds) {
       await waitSynced(late);
       assert.equal(late.text(), expected);
       // The open editors reconnect by themselves and nothing is duplicated.
-      await waitUntil(() => reader.provider.synced && writer.provider.synced, "the editors to reconnect", 15_000);
+      await waitUntil(
+        () => reader.provider.synced && writer.provider.synced,
+        "the editors to reconnect",
+        15_000,
+      );
       writer.doc.getText("code").insert(0, "!");
       await waitUntil(() => late.text() === `!${expected}`, "an edit after the restart to arrive");
       assert.equal(reader.text(), `!${expected}`);
@@ -85,7 +90,10 @@ for (const storage of storageKinds) {
       const editor = track(connectClient(first.url, pad.sessionId));
       await waitSynced(editor);
       editor.doc.getText("code").insert(0, "saved on shutdown");
-      await waitUntil(async () => (await liveCode(first.url, pad.sessionId)) === "saved on shutdown", "the edit to reach the server");
+      await waitUntil(
+        async () => (await liveCode(first.url, pad.sessionId)) === "saved on shutdown",
+        "the edit to reach the server",
+      );
       first.child.kill("SIGTERM");
       await waitClosedWith(editor, 1001);
       assert.equal(await first.exited, 0);
@@ -94,7 +102,11 @@ for (const storage of storageKinds) {
       await fs.rm(`${env["DATA_DIR"]}/update-log`, { recursive: true, force: true });
       const second = trackServer(await spawnServer(env));
       assert.equal(await liveCode(second.url, pad.sessionId), "saved on shutdown");
-      await waitUntil(() => editor.provider.synced, "the editor to reconnect after the restart", 15_000);
+      await waitUntil(
+        () => editor.provider.synced,
+        "the editor to reconnect after the restart",
+        15_000,
+      );
       assert.equal(editor.text(), "saved on shutdown");
       second.child.kill("SIGTERM");
       assert.equal(await second.exited, 0);
@@ -107,10 +119,15 @@ for (const storage of storageKinds) {
       const editor = track(connectClient(first.url, pad.sessionId));
       await waitSynced(editor);
       editor.doc.getText("code").insert(0, "periodic");
-      await waitUntil(async () => (await liveCode(first.url, pad.sessionId)) === "periodic", "the edit to be live");
+      await waitUntil(
+        async () => (await liveCode(first.url, pad.sessionId)) === "periodic",
+        "the edit to be live",
+      );
       // The editor stays connected, so only the periodic snapshot can have saved the room.
       await waitUntil(async () => {
-        const health = (await (await fetch(`${first.url}/api/health`)).json()) as { unsavedRooms: number };
+        const health = (await (await fetch(`${first.url}/api/health`)).json()) as {
+          unsavedRooms: number;
+        };
         return health.unsavedRooms === 0;
       }, "a periodic snapshot");
       first.child.kill("SIGKILL");

@@ -50,7 +50,11 @@ for (const storage of storageKinds) {
     });
 
     it("returns the pad with its code and no owner key", async () => {
-      const created = await createPad(server.url, { title: "Hello", language: "python", code: "print(1)\n" });
+      const created = await createPad(server.url, {
+        title: "Hello",
+        language: "python",
+        code: "print(1)\n",
+      });
       const response = await send(`/api/sessions/${created.sessionId}`);
       assert.equal(response.status, 200);
       const session = (await json(response))["session"] as Record<string, unknown>;
@@ -96,19 +100,49 @@ for (const storage of storageKinds) {
       await expectError(await send("/api/sessions/abcdefghijk!"), 400, "invalid_data");
       await expectError(await send("/api/sessions/abcdefghijkl"), 404, "session_not_found");
       await expectError(
-        await send("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{nope" }),
+        await send("/api/sessions", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: "{nope",
+        }),
         400,
         "invalid_data",
       );
-      await expectError(await sendJson("/api/sessions", "POST", { language: "cobol" }), 400, "invalid_data");
-      await expectError(await sendJson("/api/sessions", "POST", { title: "x".repeat(256) }), 400, "invalid_data");
-      await expectError(await sendJson("/api/sessions", "POST", { public: "yes" }), 400, "invalid_data");
+      await expectError(
+        await sendJson("/api/sessions", "POST", { language: "cobol" }),
+        400,
+        "invalid_data",
+      );
+      await expectError(
+        await sendJson("/api/sessions", "POST", { title: "x".repeat(256) }),
+        400,
+        "invalid_data",
+      );
+      await expectError(
+        await sendJson("/api/sessions", "POST", { public: "yes" }),
+        400,
+        "invalid_data",
+      );
       await expectError(await sendJson("/api/sessions", "POST", { code: 42 }), 400, "invalid_data");
-      await expectError(await sendJson("/api/sessions", "POST", { code: "x".repeat(1001) }), 413, "payload_too_large");
+      await expectError(
+        await sendJson("/api/sessions", "POST", { code: "x".repeat(1001) }),
+        413,
+        "payload_too_large",
+      );
       // Exactly MAX_CODE_SIZE bytes of UTF-8 is allowed; one more multi-byte character is not.
-      assert.equal((await sendJson("/api/sessions", "POST", { code: "é".repeat(500) })).status, 201);
-      await expectError(await sendJson("/api/sessions", "POST", { code: "é".repeat(500) + "x" }), 413, "payload_too_large");
-      assert.equal((await sendJson("/api/sessions", "POST", { title: "x".repeat(255) })).status, 201);
+      assert.equal(
+        (await sendJson("/api/sessions", "POST", { code: "é".repeat(500) })).status,
+        201,
+      );
+      await expectError(
+        await sendJson("/api/sessions", "POST", { code: "é".repeat(500) + "x" }),
+        413,
+        "payload_too_large",
+      );
+      assert.equal(
+        (await sendJson("/api/sessions", "POST", { title: "x".repeat(255) })).status,
+        201,
+      );
       const created = await createPad(server.url);
       await expectError(
         await sendJson(`/api/sessions/${created.sessionId}`, "PATCH", { language: "klingon" }),
@@ -126,17 +160,27 @@ for (const storage of storageKinds) {
         403,
         "forbidden",
       );
-      const deleted = await send(path, { method: "DELETE", headers: { Authorization: `Bearer ${created.ownerKey}` } });
+      const deleted = await send(path, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${created.ownerKey}` },
+      });
       assert.equal(deleted.status, 200);
       assert.deepEqual(await json(deleted), { success: true });
       await expectError(await send(path), 410, "session_expired");
       await expectError(
-        await send(path, { method: "DELETE", headers: { Authorization: `Bearer ${created.ownerKey}` } }),
+        await send(path, {
+          method: "DELETE",
+          headers: { Authorization: `Bearer ${created.ownerKey}` },
+        }),
         410,
         "session_expired",
       );
       await expectError(await sendJson(path, "PATCH", { title: "x" }), 410, "session_expired");
-      await expectError(await send("/api/sessions/abcdefghijkl", { method: "DELETE" }), 404, "session_not_found");
+      await expectError(
+        await send("/api/sessions/abcdefghijkl", { method: "DELETE" }),
+        404,
+        "session_not_found",
+      );
       assert.deepEqual(await json(await send(`${path}/health`)), {
         success: true,
         exists: true,
@@ -174,7 +218,10 @@ for (const storage of storageKinds) {
       assert.equal(sessions1[0]?.["sessionId"], second.sessionId);
       assert.equal("code" in (sessions1[0] ?? {}), false);
       const page2 = await json(await send("/api/sessions?page=2&limit=1"));
-      assert.equal((page2["sessions"] as Record<string, unknown>[])[0]?.["sessionId"], first.sessionId);
+      assert.equal(
+        (page2["sessions"] as Record<string, unknown>[])[0]?.["sessionId"],
+        first.sessionId,
+      );
       await expectError(await send("/api/sessions?page=0"), 400, "invalid_data");
       await expectError(await send("/api/sessions?limit=abc"), 400, "invalid_data");
     });

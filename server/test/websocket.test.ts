@@ -84,16 +84,27 @@ for (const storage of storageKinds) {
       });
       const aliceId = alice.doc.clientID;
       await waitUntil(
-        () => (bob.provider.awareness.getStates().get(aliceId) as { user?: { name?: string } } | undefined)?.user?.name === "Alice",
+        () =>
+          (
+            bob.provider.awareness.getStates().get(aliceId) as
+              { user?: { name?: string } } | undefined
+          )?.user?.name === "Alice",
         "Bob to see Alice",
       );
       // A late joiner gets the states that are already there.
       const carol = connect(pad.sessionId);
-      await waitUntil(() => carol.provider.awareness.getStates().has(aliceId), "Carol to see Alice");
+      await waitUntil(
+        () => carol.provider.awareness.getStates().has(aliceId),
+        "Carol to see Alice",
+      );
       // Closing the socket (no goodbye message) must clear Alice at once for the others.
       alice.provider.ws?.close();
       alice.provider.disconnect();
-      await waitUntil(() => !bob.provider.awareness.getStates().has(aliceId), "Alice to disappear for Bob", 3000);
+      await waitUntil(
+        () => !bob.provider.awareness.getStates().has(aliceId),
+        "Alice to disappear for Bob",
+        3000,
+      );
     });
 
     it("sends REST changes of title and language to connected clients, and takes theirs", async () => {
@@ -108,7 +119,11 @@ for (const storage of storageKinds) {
         body: JSON.stringify({ title: "After", language: "go" }),
       });
       assert.equal(patched.status, 200);
-      await waitUntil(() => meta.get("title") === "After" && meta.get("language") === "go", "the PATCH to arrive", 1000);
+      await waitUntil(
+        () => meta.get("title") === "After" && meta.get("language") === "go",
+        "the PATCH to arrive",
+        1000,
+      );
 
       meta.set("language", "python");
       await waitUntil(async () => {
@@ -119,7 +134,10 @@ for (const storage of storageKinds) {
 
       // A value the database would refuse is put back for everyone.
       meta.set("language", "not-a-language");
-      await waitUntil(() => meta.get("language") === "python", "the invalid language to be reverted");
+      await waitUntil(
+        () => meta.get("language") === "python",
+        "the invalid language to be reverted",
+      );
     });
 
     it("closes with the contract's codes at the door", async () => {
@@ -179,7 +197,10 @@ for (const storage of storageKinds) {
       offline.doc.getText("code").insert(0, "early ");
       await waitSynced(offline);
       const reader = connect(pad.sessionId);
-      await waitUntil(() => reader.text() === "early x" || reader.text() === "xearly ", "the early edit to reach others");
+      await waitUntil(
+        () => reader.text() === "early x" || reader.text() === "xearly ",
+        "the early edit to reach others",
+      );
       doc.destroy();
     });
   });

@@ -52,7 +52,9 @@ export const sessions = pgTable(
     index("sessions_public_created_idx")
       .on(table.createdAt.desc())
       .where(sql`${table.isPublic} and ${table.isActive}`),
-    index("sessions_active_expires_idx").on(table.expiresAt).where(sql`${table.isActive}`),
+    index("sessions_active_expires_idx")
+      .on(table.expiresAt)
+      .where(sql`${table.isActive}`),
   ],
 );
 

@@ -60,18 +60,27 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  const apiLimiter = new RateLimiterMemory({ keyPrefix: "api", points: options.apiRateLimitMax, duration: 60 });
+  const apiLimiter = new RateLimiterMemory({
+    keyPrefix: "api",
+    points: options.apiRateLimitMax,
+    duration: 60,
+  });
   const createLimiter = new RateLimiterMemory({
     keyPrefix: "create",
     points: options.rateLimitMaxRequests,
     duration: Math.max(1, Math.ceil(options.rateLimitWindowMs / 1000)),
   });
-  app.use("/api/*", async (c, next) => {
-    // Health checks come from load balancers and monitors, not users.
-    if (c.req.path === "/api/health" || c.req.method === "OPTIONS") return next();
-    return rateLimit(apiLimiter, "Too many API requests; slow down")(c, next);
-  });
-  app.post("/api/sessions", rateLimit(createLimiter, "Too many pads created from this address; try again later"));
+  app.use(
+    "/api/*",
+    rateLimit(apiLimiter, "Too many API requests; slow down", {
+      // Health checks come from load balancers and monitors, not users.
+      skip: (c) => c.req.path === "/api/health" || c.req.method === "OPTIONS",
+    }),
+  );
+  app.post(
+    "/api/sessions",
+    rateLimit(createLimiter, "Too many pads created from this address; try again later"),
+  );
 
   app.use(
     "/api/*",

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ApiError } from "./api-error.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -19,8 +19,10 @@ function rateLimitHeaders(limit: number, result: RateLimiterRes): Record<string,
 export function rateLimit(
   limiter: RateLimiterAbstract,
   message: string,
+  options: { skip?: (c: Context<AppEnv>) => boolean } = {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (options.skip?.(c)) return next();
     const key = c.get("clientIp") ?? "unknown";
     let result: RateLimiterRes;
     try {

@@ -31,7 +31,9 @@ export interface SessionsRoutesOptions {
   sessionDurationMs: number;
 }
 
-const language = z.string().refine(isLanguageId, { message: "unknown language (see /api/languages)" });
+const language = z
+  .string()
+  .refine(isLanguageId, { message: "unknown language (see /api/languages)" });
 const title = z.string().max(TITLE_MAX_LENGTH, `title is at most ${TITLE_MAX_LENGTH} characters`);
 
 const createBody = z.object({
@@ -180,7 +182,9 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
         // Connected editors see it at once; an unloaded pad takes it from the row on load.
         registry.peek(sessionId)?.setMeta(meta);
         if (meta.language !== undefined) {
-          await repo.insertActivity([{ sessionId, type: "language_change", details: meta.language }]);
+          await repo.insertActivity([
+            { sessionId, type: "language_change", details: meta.language },
+          ]);
         }
         const response: SessionResponse = { success: true, session: details(row) };
         return c.json(response);

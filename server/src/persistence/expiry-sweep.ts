@@ -9,7 +9,10 @@ const SWEEP_BATCH = 100;
  * be behind a loaded room's activity (edits are written with snapshots): such a pad is
  * not expired, and its row is brought up to date instead.
  */
-export async function sweepExpiredPads(repo: SessionsRepo, lifecycle: PadLifecycle): Promise<number> {
+export async function sweepExpiredPads(
+  repo: SessionsRepo,
+  lifecycle: PadLifecycle,
+): Promise<number> {
   let ended = 0;
   for (const row of await repo.findExpired(new Date(), SWEEP_BATCH)) {
     if (await lifecycle.endIfExpired(row)) {

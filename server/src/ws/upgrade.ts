@@ -115,7 +115,12 @@ export function attachWebSocketEndpoint(
       const user = connection.user;
       void options.repo
         .insertActivity([
-          { sessionId: padId, type: "leave", userId: user?.id ?? null, userName: user?.name ?? null },
+          {
+            sessionId: padId,
+            type: "leave",
+            userId: user?.id ?? null,
+            userName: user?.name ?? null,
+          },
         ])
         .then(() => options.repo.setActiveUsers(padId, joinedRoom.memberCount))
         .catch(() => undefined); // the pad may be gone; activity is best effort
@@ -123,7 +128,13 @@ export function attachWebSocketEndpoint(
     connection.attach(joinedRoom);
     const now = new Date();
     options.repo
-      .recordJoin(padId, now, new Date(now.getTime() + options.sessionDurationMs), joinedRoom.memberCount, {})
+      .recordJoin(
+        padId,
+        now,
+        new Date(now.getTime() + options.sessionDurationMs),
+        joinedRoom.memberCount,
+        {},
+      )
       .catch((error: unknown) => options.log(`pad ${padId}: recording a join failed`, error));
   }
 
