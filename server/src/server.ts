@@ -134,6 +134,7 @@ export async function startServer(
     await Promise.all([snapshots.stop(), expiry.stop()]);
     await registry.closeAll();
     server.closeAllConnections();
+    await endpoint.drain();
     await updateLog.close();
     await database.close();
   };

@@ -40,6 +40,11 @@ export class RoomRegistry {
       compactLog: (padId, upTo) => updateLog.compact(padId, upTo),
       saveMeta: async (padId, meta) => {
         await repo.updateMeta(padId, meta);
+        if (meta.language !== undefined) {
+          await repo.insertActivity([
+            { sessionId: padId, type: "language_change", details: meta.language },
+          ]);
+        }
       },
     };
   }

@@ -31,6 +31,8 @@ export interface WebSocketEndpoint {
   readonly connectionCount: number;
   /** Stops the heartbeat; the rooms close their sockets themselves. */
   close(): void;
+  /** Waits for the activity writes of connections that joined or left. */
+  drain(): Promise<void>;
 }
 
 const PATH_PREFIX = "/ws/";
@@ -52,6 +54,12 @@ export function attachWebSocketEndpoint(
   });
   const isOriginAllowed = createOriginPolicy(options);
   const connections = new Set<Connection>();
+  /** Activity writes in flight, so that shutdown can wait for them before closing the DB. */
+  const pendingWrites = new Set<Promise<unknown>>();
+  const track = (write: Promise<unknown>) => {
+    pendingWrites.add(write);
+    void write.finally(() => pendingWrites.delete(write));
+  };
   // Reconnect storms and scripted floods are cut off per address; browsers back off on 4429.
   const connectLimiter = new RateLimiterMemory({
     keyPrefix: "ws-connect",
@@ -113,29 +121,33 @@ export function attachWebSocketEndpoint(
       joinedRoom.leave(connection);
       options.registry.release(joinedRoom);
       const user = connection.user;
-      void options.repo
-        .insertActivity([
-          {
-            sessionId: padId,
-            type: "leave",
-            userId: user?.id ?? null,
-            userName: user?.name ?? null,
-          },
-        ])
-        .then(() => options.repo.setActiveUsers(padId, joinedRoom.memberCount))
-        .catch(() => undefined); // the pad may be gone; activity is best effort
+      track(
+        options.repo
+          .insertActivity([
+            {
+              sessionId: padId,
+              type: "leave",
+              userId: user?.id ?? null,
+              userName: user?.name ?? null,
+            },
+          ])
+          .then(() => options.repo.setActiveUsers(padId, joinedRoom.memberCount))
+          .catch(() => undefined), // the pad may be gone; activity is best effort
+      );
     });
     connection.attach(joinedRoom);
     const now = new Date();
-    options.repo
-      .recordJoin(
-        padId,
-        now,
-        new Date(now.getTime() + options.sessionDurationMs),
-        joinedRoom.memberCount,
-        {},
-      )
-      .catch((error: unknown) => options.log(`pad ${padId}: recording a join failed`, error));
+    track(
+      options.repo
+        .recordJoin(
+          padId,
+          now,
+          new Date(now.getTime() + options.sessionDurationMs),
+          joinedRoom.memberCount,
+          {},
+        )
+        .catch((error: unknown) => options.log(`pad ${padId}: recording a join failed`, error)),
+    );
   }
 
   const heartbeat = setInterval(() => {
@@ -154,6 +166,9 @@ export function attachWebSocketEndpoint(
   return {
     get connectionCount() {
       return connections.size;
+    },
+    async drain() {
+      while (pendingWrites.size > 0) await Promise.allSettled([...pendingWrites]);
     },
     close() {
       clearInterval(heartbeat);
