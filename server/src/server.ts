@@ -7,6 +7,7 @@ import { openDatabase } from "./db/client.ts";
 import { SessionsRepo } from "./db/sessions-repo.ts";
 import { createApp } from "./http/app.ts";
 import { PadLifecycle } from "./pads/pad-lifecycle.ts";
+import { ActivityRecorder } from "./persistence/activity-recorder.ts";
 import { sweepExpiredPads, sweepIntervalMs } from "./persistence/expiry-sweep.ts";
 import { PeriodicTask } from "./persistence/periodic-task.ts";
 import { recoverUpdateLog } from "./persistence/recover-log.ts";
@@ -84,9 +85,10 @@ export async function startServer(
     }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const activity = new ActivityRecorder(repo, sessionDurationMs, 1_000, log);
   const endpoint = attachWebSocketEndpoint(server, {
     registry,
-    repo,
+    activity,
     publicUrl: config.publicUrl,
     frontendUrl: config.frontendUrl,
     // A whole pad in one frame (a client's offline edits, sync step 2) must fit; Yjs
@@ -134,7 +136,7 @@ export async function startServer(
     await Promise.all([snapshots.stop(), expiry.stop()]);
     await registry.closeAll();
     server.closeAllConnections();
-    await endpoint.drain();
+    await activity.close();
     await updateLog.close();
     await database.close();
   };

@@ -47,25 +47,17 @@ export class SessionsRepo {
     return row;
   }
 
-  /** A WebSocket joined: that is activity, so the pad's expiry moves. */
+  /** Someone joined: that is activity, so the pad's expiry moves. */
   async recordJoin(
     sessionId: string,
     at: Date,
     expiresAt: Date,
     activeUsers: number,
-    user: { id?: string; name?: string },
   ): Promise<void> {
     await this.db
       .update(sessions)
       .set({ lastActive: at, expiresAt, activeUsers })
       .where(and(eq(sessions.sessionId, sessionId), eq(sessions.isActive, true)));
-    await this.db.insert(activityLogs).values({
-      sessionId,
-      type: "join",
-      userId: user.id ?? null,
-      userName: user.name ?? null,
-      createdAt: at,
-    });
   }
 
   async setActiveUsers(sessionId: string, activeUsers: number): Promise<void> {

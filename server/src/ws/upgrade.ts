@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCodes, isValidSessionId } from "@codepad/shared";
-import type { SessionsRepo } from "../db/sessions-repo.ts";
+import type { ActivityRecorder } from "../persistence/activity-recorder.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { PadGoneError, PadNotFoundError, type RoomRegistry } from "../rooms/registry.ts";
 import { Connection } from "./connection.ts";
@@ -11,7 +11,7 @@ import { createOriginPolicy } from "./origin-policy.ts";
 
 export interface WebSocketEndpointOptions {
   registry: RoomRegistry;
-  repo: SessionsRepo;
+  activity: ActivityRecorder;
   publicUrl: string;
   frontendUrl: string | undefined;
   /** Largest message handled; larger ones close the socket with 4413. */
@@ -31,8 +31,6 @@ export interface WebSocketEndpoint {
   readonly connectionCount: number;
   /** Stops the heartbeat; the rooms close their sockets themselves. */
   close(): void;
-  /** Waits for the activity writes of connections that joined or left. */
-  drain(): Promise<void>;
 }
 
 const PATH_PREFIX = "/ws/";
@@ -54,12 +52,6 @@ export function attachWebSocketEndpoint(
   });
   const isOriginAllowed = createOriginPolicy(options);
   const connections = new Set<Connection>();
-  /** Activity writes in flight, so that shutdown can wait for them before closing the DB. */
-  const pendingWrites = new Set<Promise<unknown>>();
-  const track = (write: Promise<unknown>) => {
-    pendingWrites.add(write);
-    void write.finally(() => pendingWrites.delete(write));
-  };
   // Reconnect storms and scripted floods are cut off per address; browsers back off on 4429.
   const connectLimiter = new RateLimiterMemory({
     keyPrefix: "ws-connect",
@@ -120,34 +112,10 @@ export function attachWebSocketEndpoint(
     ws.once("close", () => {
       joinedRoom.leave(connection);
       options.registry.release(joinedRoom);
-      const user = connection.user;
-      track(
-        options.repo
-          .insertActivity([
-            {
-              sessionId: padId,
-              type: "leave",
-              userId: user?.id ?? null,
-              userName: user?.name ?? null,
-            },
-          ])
-          .then(() => options.repo.setActiveUsers(padId, joinedRoom.memberCount))
-          .catch(() => undefined), // the pad may be gone; activity is best effort
-      );
+      options.activity.left(padId, connection.user, joinedRoom.memberCount);
     });
     connection.attach(joinedRoom);
-    const now = new Date();
-    track(
-      options.repo
-        .recordJoin(
-          padId,
-          now,
-          new Date(now.getTime() + options.sessionDurationMs),
-          joinedRoom.memberCount,
-          {},
-        )
-        .catch((error: unknown) => options.log(`pad ${padId}: recording a join failed`, error)),
-    );
+    options.activity.joined(padId, joinedRoom.memberCount);
   }
 
   const heartbeat = setInterval(() => {
@@ -166,9 +134,6 @@ export function attachWebSocketEndpoint(
   return {
     get connectionCount() {
       return connections.size;
-    },
-    async drain() {
-      while (pendingWrites.size > 0) await Promise.allSettled([...pendingWrites]);
     },
     close() {
       clearInterval(heartbeat);

@@ -1,0 +1,87 @@
+import type { NewActivityRow } from "../db/schema.ts";
+import type { SessionsRepo } from "../db/sessions-repo.ts";
+
+interface PadActivity {
+  activeUsers: number;
+  /** Set when someone joined: joining is activity, so the pad's expiry moves. */
+  joinedAt: Date | undefined;
+}
+
+/**
+ * Joins and leaves, written to the database in batches. A reconnect storm of thousands
+ * of sockets would otherwise cost two queries per socket, and with embedded PGlite each
+ * query runs on the event loop that also relays everyone's typing.
+ */
+export class ActivityRecorder {
+  private rows: NewActivityRow[] = [];
+  private pads = new Map<string, PadActivity>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repo: SessionsRepo,
+    private readonly sessionDurationMs: number,
+    private readonly flushIntervalMs: number,
+    private readonly log: (message: string, error?: unknown) => void,
+  ) {}
+
+  joined(padId: string, activeUsers: number): void {
+    const at = new Date();
+    this.rows.push({ sessionId: padId, type: "join", createdAt: at });
+    this.pads.set(padId, { activeUsers, joinedAt: at });
+    this.schedule();
+  }
+
+  left(padId: string, user: { id: string; name: string } | undefined, activeUsers: number): void {
+    this.rows.push({
+      sessionId: padId,
+      type: "leave",
+      userId: user?.id.slice(0, 64) ?? null,
+      userName: user?.name.slice(0, 64) ?? null,
+      createdAt: new Date(),
+    });
+    this.pads.set(padId, { activeUsers, joinedAt: this.pads.get(padId)?.joinedAt });
+    this.schedule();
+  }
+
+  /** Writes what is pending (at shutdown, before the database closes). */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private flush(): Promise<void> {
+    const rows = this.rows;
+    const pads = this.pads;
+    this.rows = [];
+    this.pads = new Map();
+    // One flush at a time, in order, so a pad's counts never go back in time.
+    this.flushing = this.flushing.then(async () => {
+      if (rows.length === 0 && pads.size === 0) return;
+      try {
+        await this.repo.insertActivity(rows);
+        for (const [padId, pad] of pads) {
+          if (pad.joinedAt === undefined) {
+            await this.repo.setActiveUsers(padId, pad.activeUsers);
+          } else {
+            const expiresAt = new Date(pad.joinedAt.getTime() + this.sessionDurationMs);
+            await this.repo.recordJoin(padId, pad.joinedAt, expiresAt, pad.activeUsers);
+          }
+        }
+      } catch (error) {
+        this.log("recording join/leave activity failed", error);
+      }
+    });
+    return this.flushing;
+  }
+}
