@@ -30,12 +30,16 @@ export class PadSizeGuard {
   /**
    * Throws MalformedMessageError for an update Yjs cannot decode, PadTooLargeError for one
    * that would push the text over the limit. `unapplied` are the updates accepted before
-   * this one that the document does not hold yet, oldest first.
+   * this one that the document does not hold yet, oldest first. `empty` tells an update
+   * that changes nothing (the sync step 2 of a client that has nothing new).
    */
-  check(update: Uint8Array, unapplied: readonly Uint8Array[]): void {
+  check(update: Uint8Array, unapplied: readonly Uint8Array[]): { empty: boolean } {
     let inserted = 0;
+    let empty: boolean;
     try {
-      for (const struct of Y.decodeUpdate(update).structs) {
+      const decoded = Y.decodeUpdate(update);
+      empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+      for (const struct of decoded.structs) {
         if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) {
           inserted += byteLength(struct.content.str);
         }
@@ -45,17 +49,17 @@ export class PadSizeGuard {
         `undecodable update: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (inserted === 0) return;
+    if (inserted === 0) return { empty };
     if (this.boundBytes + inserted <= this.maxBytes) {
       this.boundBytes += inserted;
-      return;
+      return { empty };
     }
     // Near the limit: measure what the text would really be (deletions, duplicates).
     if (unapplied.length === 0) {
       const current = byteLength(this.text.toJSON());
       if (current + inserted <= this.maxBytes) {
         this.boundBytes = current + inserted;
-        return;
+        return { empty };
       }
     }
     // Accepted updates still on their way to the log count too: one may be the deletion
@@ -73,6 +77,7 @@ export class PadSizeGuard {
     } finally {
       trial.destroy();
     }
+    return { empty };
   }
 }
 

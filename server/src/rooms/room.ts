@@ -58,6 +58,9 @@ interface PendingUpdate {
  */
 export type MessageEffect = "effective" | "echo";
 
+/** Origin of client updates applied after they were logged. */
+const LOGGED_ORIGIN = Symbol("logged");
+
 /** Origin of changes the server makes itself (REST PATCH, reverting invalid metadata). */
 const SERVER_ORIGIN = Symbol("server");
 
@@ -72,8 +75,9 @@ const MAX_BATCH = 256;
  * One live pad: its Y.Doc, its awareness, and the clients connected to it.
  *
  * Invariant: an update from a client is appended to the update log before it is applied
- * to the document, and it reaches other clients only through the document, so nothing is
- * ever sent on (or answered in a sync step 2) that the log does not hold.
+ * to the document or sent to anyone, so nothing is ever sent on (or answered in a sync
+ * step 2) that the log does not hold. Updates that arrive while a log write is under way
+ * are merged into the next write, applied together and broadcast as one message.
  */
 export class Room {
   readonly padId: string;
@@ -179,7 +183,10 @@ export class Room {
         );
         return "effective";
       case "update":
-        this.sizeGuard.check(message.update, this.unappliedUpdates());
+        if (this.sizeGuard.check(message.update, this.unappliedUpdates()).empty) {
+          return "effective"; // nothing to log, apply or send on
+        }
+        this.countEdit(member);
         this.enqueue({ update: message.update, from: member, applied: false });
         return "effective";
       case "awareness": {
@@ -269,8 +276,17 @@ export class Room {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       this.inFlight = batch;
-      const updates = batch.map((item) => item.update);
-      const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+      let merged: Uint8Array;
+      try {
+        merged = mergeBatch(batch);
+      } catch (error) {
+        // Each update decoded alone but they do not merge: take them one at a time, so
+        // that only the sender of the bad one is refused.
+        this.log(`pad ${this.padId}: updates did not merge; applying them one by one`, error);
+        this.pending.unshift(...batch.slice(1));
+        merged = (batch[0] as PendingUpdate).update;
+        batch.length = 1;
+      }
       let clock: number;
       try {
         clock = await this.storage.appendUpdate(this.padId, merged);
@@ -287,19 +303,25 @@ export class Room {
       this.loggedClock = clock;
       this.dirty = true;
       this.lastActivity = Date.now();
-      for (const item of batch) {
-        if (item.applied) {
-          this.broadcast(encodeUpdate(item.update), null);
-          continue;
-        }
-        try {
-          Y.applyUpdate(this.doc, item.update, item.from);
-        } catch (error) {
-          // Decodable but not applicable: that client is broken; the others go on.
-          this.log(`pad ${this.padId}: update rejected`, error);
+      try {
+        // One apply and one encoding for the whole batch; Yjs skips what it already has
+        // (the server's own changes, duplicates).
+        Y.applyUpdate(this.doc, merged, LOGGED_ORIGIN);
+      } catch (error) {
+        // Decodable but not applicable: refuse the senders; the log entry is skipped on load.
+        this.log(`pad ${this.padId}: update rejected`, error);
+        for (const item of batch) {
           if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.malformed);
         }
+        continue;
       }
+      // The same bytes go to every member; a lone sender does not get its own update back.
+      const senders = new Set(batch.map((item) => item.from));
+      const [only] = senders;
+      this.broadcast(
+        encodeUpdate(merged),
+        senders.size === 1 && only !== SERVER_ORIGIN ? (only ?? null) : null,
+      );
     }
   }
 
@@ -313,14 +335,9 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === SERVER_ORIGIN) {
-      // Applied locally first; it is broadcast once the log holds it.
-      this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
-      return;
-    }
-    if (this.isMember(origin)) this.countEdit(origin);
-    // Encoded once, the same bytes go to every other member.
-    this.broadcast(encodeUpdate(update), this.isMember(origin) ? origin : null);
+    // Updates of clients come from the log (LOGGED_ORIGIN) and are broadcast by `flush`.
+    // The server's own changes are applied at once; they are broadcast once logged.
+    if (origin === SERVER_ORIGIN) this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
   };
 
   private readonly onAwarenessUpdate = (
@@ -442,6 +459,11 @@ export class Room {
 }
 
 /** Runs a decoding step of client input; whatever it throws means the input is malformed. */
+function mergeBatch(batch: PendingUpdate[]): Uint8Array {
+  if (batch.length === 1) return (batch[0] as PendingUpdate).update;
+  return Y.mergeUpdates(batch.map((item) => item.update));
+}
+
 function malformedIfThrows<T>(decode: () => T): T {
   try {
     return decode();
