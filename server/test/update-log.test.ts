@@ -59,4 +59,19 @@ describe("update log (y-leveldb)", () => {
     assert.equal((await log.padIds()).includes("pad-d"), false);
     assert.deepEqual(plain(await log.read("pad-b")), plain([bytes(9)]), "other pads untouched");
   });
+
+  it("group-commits appends of one turn from many pads, each pad in order", async () => {
+    const clocks = await Promise.all([
+      log.append("pad-e", bytes(1)),
+      log.append("pad-f", bytes(2)),
+      log.append("pad-e", bytes(3)),
+      log.append("pad-e", bytes(4)),
+      log.append("pad-f", bytes(5)),
+    ]);
+    assert.deepEqual(clocks, [0, 0, 1, 2, 1]);
+    assert.deepEqual(plain(await log.read("pad-e")), plain([bytes(1), bytes(3), bytes(4)]));
+    assert.deepEqual(plain(await log.read("pad-f")), plain([bytes(2), bytes(5)]));
+    const ids = await log.padIds();
+    assert.ok(ids.includes("pad-e") && ids.includes("pad-f"));
+  });
 });

@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
+import * as encoding from "lib0/encoding";
 import { getCurrentUpdateClock, getLevelUpdates, LeveldbPersistence } from "y-leveldb";
+import * as Y from "yjs";
 
 /**
  * y-leveldb's database handle, reached through its transaction queue. y-leveldb calls
@@ -7,6 +9,14 @@ import { getCurrentUpdateClock, getLevelUpdates, LeveldbPersistence } from "y-le
  */
 interface LevelHandle {
   clear(range: { gte: unknown; lt: unknown }): Promise<void>;
+  batch(operations: { type: "put"; key: unknown; value: Uint8Array }[]): Promise<void>;
+}
+
+interface PendingAppend {
+  padId: string;
+  update: Uint8Array;
+  resolve: (clock: number) => void;
+  reject: (error: Error) => void;
 }
 type Transact = <T>(run: (db: LevelHandle) => Promise<T>) => Promise<T | null>;
 
@@ -15,12 +25,18 @@ type Transact = <T>(run: (db: LevelHandle) => Promise<T>) => Promise<T | null>;
  * applied or sent to anyone, so a crash loses nothing that a client has seen. Snapshots
  * into the database make a prefix of the log redundant, and `compact` drops it.
  *
- * y-leveldb runs every operation through one FIFO queue, so the clocks it hands out for
- * one pad grow in the order of the appends.
+ * y-leveldb runs every operation through one FIFO queue, and its own storeUpdate costs a
+ * read and a write per update. With hundreds of pads typing at once that queue became the
+ * bottleneck (p99 over 200 ms with 5,000 clients), so appends are group-committed: those
+ * of one event-loop turn, from every pad, go to LevelDB in one batch, under y-leveldb's
+ * key layout, so that everything else of y-leveldb reads them as its own.
  */
 export class UpdateLog {
   private readonly persistence: LeveldbPersistence;
   private readonly transact: Transact;
+  private pendingAppends: PendingAppend[] = [];
+  /** The next clock of each pad that has appended since start (read from disk once). */
+  private readonly nextClocks = new Map<string, number>();
 
   private constructor(persistence: LeveldbPersistence) {
     this.persistence = persistence;
@@ -34,12 +50,56 @@ export class UpdateLog {
   }
 
   /** Appends one update and returns its clock (position in this pad's log). */
-  async append(padId: string, update: Uint8Array): Promise<number> {
-    // y-leveldb swallows errors in its queue and resolves null: turn that back into a failure.
-    const clock = (await this.persistence.storeUpdate(padId, update)) as number | null;
-    if (typeof clock !== "number") throw new Error(`update log: append to ${padId} failed`);
-    return clock;
+  append(padId: string, update: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ padId, update, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(this.writePendingAppends);
+    });
   }
+
+  private readonly writePendingAppends = (): void => {
+    const appends = this.pendingAppends;
+    this.pendingAppends = [];
+    const written = this.transact(async (db) => {
+      const operations: { type: "put"; key: unknown; value: Uint8Array }[] = [];
+      const clocks: number[] = [];
+      for (const { padId, update } of appends) {
+        let clock = this.nextClocks.get(padId);
+        if (clock === undefined) {
+          clock = (await getCurrentUpdateClock(db, padId)) + 1;
+          // y-leveldb lists documents by their state-vector key: write it with the first update.
+          if (clock === 0) {
+            operations.push({
+              type: "put",
+              key: ["v1_sv", padId],
+              value: stateVectorEntry(update),
+            });
+          }
+        }
+        operations.push({
+          type: "put",
+          key: ["v1", padId, "update", clock],
+          value: Buffer.from(update),
+        });
+        clocks.push(clock);
+        this.nextClocks.set(padId, clock + 1);
+      }
+      await db.batch(operations);
+      return clocks;
+    });
+    written
+      .then((clocks) => {
+        if (clocks === null) throw new Error("update log: batch write failed");
+        appends.forEach((append, index) => append.resolve(clocks[index] as number));
+      })
+      .catch((error: unknown) => {
+        // y-leveldb resolves null on failure; either way, re-read clocks from disk next time.
+        for (const append of appends) {
+          this.nextClocks.delete(append.padId);
+          append.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+  };
 
   /** The updates logged for a pad since its last compaction, oldest first. */
   async read(padId: string): Promise<Uint8Array[]> {
@@ -68,6 +128,7 @@ export class UpdateLog {
   /** Deletes a pad's log entirely (the pad expired or was deleted). */
   async clear(padId: string): Promise<void> {
     await this.persistence.clearDocument(padId);
+    this.nextClocks.delete(padId);
   }
 
   /** Pads that have had a log at some point (their log may be empty since compaction). */
@@ -78,4 +139,12 @@ export class UpdateLog {
   async close(): Promise<void> {
     await this.persistence.destroy();
   }
+}
+
+/** The value y-leveldb keeps under a document's state-vector key: clock, then state vector. */
+function stateVectorEntry(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint8Array(encoder, Y.encodeStateVectorFromUpdate(update));
+  return encoding.toUint8Array(encoder);
 }
