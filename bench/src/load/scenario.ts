@@ -1,0 +1,40 @@
+import type { Measurement, Better } from "../report/results.ts";
+import type { RunningTarget } from "../targets/target.ts";
+
+export interface ScenarioContext {
+  readonly running: RunningTarget;
+  readonly quick: boolean;
+  log(message: string): void;
+  /**
+   * One number of the report: a row is `group` × `metric`. `value` null means "not
+   * measured", with `note` saying why (n/a, failed, stopped).
+   */
+  record(
+    group: string,
+    metric: string,
+    value: number | null,
+    unit: string,
+    better: Better,
+    note?: string,
+  ): void;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly run: (ctx: ScenarioContext) => Promise<void>;
+}
+
+/** Collects the measurements of one scenario run on one target. */
+export function collector(
+  scenario: string,
+  target: string,
+  run: number,
+): { measurements: Measurement[]; record: ScenarioContext["record"] } {
+  const measurements: Measurement[] = [];
+  return {
+    measurements,
+    record(group, metric, value, unit, better, note) {
+      measurements.push({ scenario, group, metric, unit, better, target, run, value, note });
+    },
+  };
+}
