@@ -33,7 +33,7 @@ export class PadSizeGuard {
    * this one that the document does not hold yet, oldest first. `empty` tells an update
    * that changes nothing (the sync step 2 of a client that has nothing new).
    */
-  check(update: Uint8Array, unapplied: readonly Uint8Array[]): { empty: boolean } {
+  check(update: Uint8Array, unapplied: () => readonly Uint8Array[]): { empty: boolean } {
     let inserted = 0;
     let empty: boolean;
     try {
@@ -55,7 +55,9 @@ export class PadSizeGuard {
       return { empty };
     }
     // Near the limit: measure what the text would really be (deletions, duplicates).
-    if (unapplied.length === 0) {
+    // Listed only here, near the limit: building the list per update was quadratic in a burst.
+    const earlierUpdates = unapplied();
+    if (earlierUpdates.length === 0) {
       const current = byteLength(this.text.toJSON());
       if (current + inserted <= this.maxBytes) {
         this.boundBytes = current + inserted;
@@ -67,7 +69,7 @@ export class PadSizeGuard {
     const trial = new Y.Doc();
     try {
       Y.applyUpdate(trial, Y.encodeStateAsUpdate(this.doc));
-      for (const earlier of unapplied) Y.applyUpdate(trial, earlier);
+      for (const earlier of earlierUpdates) Y.applyUpdate(trial, earlier);
       Y.applyUpdate(trial, update);
       const after = byteLength(trial.getText(this.textName).toJSON());
       if (after > this.maxBytes) {

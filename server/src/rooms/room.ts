@@ -183,7 +183,7 @@ export class Room {
         );
         return "effective";
       case "update":
-        if (this.sizeGuard.check(message.update, this.unappliedUpdates()).empty) {
+        if (this.sizeGuard.check(message.update, () => this.unappliedUpdates()).empty) {
           return "effective"; // nothing to log, apply or send on
         }
         this.countEdit(member);
