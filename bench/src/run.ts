@@ -5,7 +5,15 @@
  * process pinned to core 1, and writes bench/results/<date>.{json,md,svg} and latest.md.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +48,8 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "2" },
     targets: { type: "string" },
     scenarios: { type: "string" },
+    /** Replace only the rerun scenarios in today's results, keeping the others. */
+    merge: { type: "boolean", default: false },
   },
 });
 const quick = args.quick;
@@ -75,6 +85,7 @@ const stem = `${date}${quick ? "-quick" : ""}`;
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 const measurements: Measurement[] = [];
 const loadGeneratorCpu: ReportInput["loadGeneratorCpu"] = [];
+if (args.merge) keepEarlierResults();
 
 for (const scenario of scenarios) {
   for (let run = 1; run <= runs; run++) {
@@ -106,7 +117,7 @@ async function runScenario(
   const cpu = new SelfCpuMeter();
   let running;
   try {
-    running = await target.start(dataDir);
+    running = await target.start(dataDir, { inspect: scenario.needsInspector === true });
     const ctx = { running, quick, log: (m: string) => log(`  ${m}`), record };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -129,9 +140,25 @@ async function runScenario(
   return { measurements: collected, cpu: cpu.percent() };
 }
 
+/** With --merge: today's results of the scenarios that are not rerun now. */
+function keepEarlierResults(): void {
+  const file = path.join(resultsDir, `${stem}.json`);
+  if (!existsSync(file)) return;
+  const earlier = JSON.parse(readFileSync(file, "utf8")) as ReportInput;
+  const rerun = new Set(scenarios.map((scenario) => scenario.name));
+  measurements.push(...earlier.measurements.filter((m) => !rerun.has(m.scenario)));
+  loadGeneratorCpu.push(...earlier.loadGeneratorCpu.filter((e) => !rerun.has(e.scenario)));
+  for (const [target, reason] of Object.entries(earlier.skipped)) skipped[target] ??= reason;
+  log(`merging into ${path.basename(file)} (rerunning ${[...rerun].join(", ")})`);
+}
+
 function writeResults(): void {
   mkdirSync(resultsDir, { recursive: true });
   const targetNames = targets.map((target) => target.name);
+  // Rows in the order of the scenarios, also when some were merged from an earlier run.
+  const order = (name: string) => SCENARIOS.findIndex((scenario) => scenario.name === name);
+  measurements.sort((a, b) => order(a.scenario) - order(b.scenario));
+  loadGeneratorCpu.sort((a, b) => order(a.scenario) - order(b.scenario));
   const report: ReportInput = {
     date,
     command,

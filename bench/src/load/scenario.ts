@@ -21,6 +21,8 @@ export interface ScenarioContext {
 
 export interface Scenario {
   readonly name: string;
+  /** Start the target with the V8 inspector (to collect garbage and read the heap). */
+  readonly needsInspector?: boolean;
   readonly run: (ctx: ScenarioContext) => Promise<void>;
 }
 

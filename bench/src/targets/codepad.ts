@@ -19,7 +19,7 @@ export const codepad: Target = {
   holdsDocuments: true,
   persistent: true,
   unavailableReason: () => null,
-  async start(dataDir) {
+  async start(dataDir, startOptions = {}) {
     const port = await freePort();
     const launch = () =>
       spawnServer({
@@ -36,6 +36,7 @@ export const codepad: Target = {
         },
         port,
         cpu: 0,
+        inspect: startOptions.inspect,
         isReady: (p) => acceptsHttp(`http://127.0.0.1:${p}/api/health`),
       });
     let server: ServerProcess = await launch();

@@ -29,7 +29,7 @@ export function scriptTarget(options: ScriptTargetOptions): Target {
     holdsDocuments: options.holdsDocuments,
     persistent: options.persistent,
     unavailableReason: options.unavailableReason ?? (() => null),
-    async start(dataDir) {
+    async start(dataDir, startOptions = {}) {
       const port = await freePort();
       const launch = () =>
         spawnServer({
@@ -44,6 +44,7 @@ export function scriptTarget(options: ScriptTargetOptions): Target {
           env: {},
           port,
           cpu: 0,
+          inspect: startOptions.inspect,
           isReady: acceptsTcp,
         });
       let server: ServerProcess = await launch();

@@ -8,6 +8,8 @@ export interface ServerProcess {
   readonly port: number;
   /** Last lines the server printed, to explain a failure. */
   outputTail(): string;
+  /** Port of the V8 inspector (`--inspect`), when the server was started with one. */
+  readonly inspectPort: number | null;
   /** True once the process has exited (crashed, or was stopped). */
   readonly exited: boolean;
   /** SIGTERM (the server saves what it holds), then SIGKILL if it takes longer than 20 s. */
@@ -22,6 +24,11 @@ export interface SpawnOptions {
   port: number;
   /** The core the server runs on; the load generator takes the other one. */
   cpu: number;
+  /**
+   * Start with `--inspect` and `--expose-gc`, so that the bench can collect garbage and read
+   * the heap (the memory scenario: RSS alone moves with garbage not yet collected).
+   */
+  inspect?: boolean;
   /** Resolves once the server answers; called until it does or the start times out. */
   isReady: (port: number) => Promise<boolean>;
 }
@@ -39,6 +46,9 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   // BENCH_PROFILE_DIR=dir writes a CPU profile of every server into dir (node --cpu-prof).
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profiling = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const inspectPort = options.inspect === true ? await freePort() : null;
+  const inspecting =
+    inspectPort === null ? [] : ["--expose-gc", `--inspect=127.0.0.1:${inspectPort}`];
   const child = spawn(
     "bash",
     [
@@ -46,6 +56,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       'ulimit -n "$(ulimit -Hn)"; exec taskset -c "$0" node "$@"',
       String(options.cpu),
       ...profiling,
+      ...inspecting,
       ...options.nodeArgs,
     ],
     {
@@ -82,6 +93,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   return {
     pid: child.pid,
     port: options.port,
+    inspectPort,
     outputTail: () => tail.join("\n"),
     get exited() {
       return exited;

@@ -19,7 +19,7 @@ export interface Target {
   /** Why this target cannot run here, or null when it can. */
   unavailableReason(): string | null;
   /** Starts the server on a fresh port with its storage in `dataDir`. */
-  start(dataDir: string): Promise<RunningTarget>;
+  start(dataDir: string, options?: StartOptions): Promise<RunningTarget>;
 }
 
 export interface RunningTarget {
@@ -32,4 +32,9 @@ export interface RunningTarget {
   /** Stops the server (SIGTERM) and starts it again on the same storage. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Start with the V8 inspector and `gc()` exposed (see ServerProcess.inspectPort). */
+  inspect?: boolean;
 }
