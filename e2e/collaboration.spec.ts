@@ -15,8 +15,24 @@ test.afterAll(async () => {
 const sharedText = (page: Page) =>
   page.evaluate(() => window.__codepad?.doc.getText("code").toJSON() ?? null);
 
-async function openEditor(browser: Browser, url: string) {
+/**
+ * A browser whose stored identity has the given color. The two people of a test get the same
+ * one on purpose: each must still show up in a color of their own on the pad.
+ */
+async function newPersonContext(browser: Browser, name: string, color = "#e5484d") {
   const context = await browser.newContext();
+  await context.addInitScript(
+    ([identity]) => {
+      if (!localStorage.getItem("codepad:identity"))
+        localStorage.setItem("codepad:identity", JSON.stringify(identity));
+    },
+    [{ id: crypto.randomUUID(), name, color }],
+  );
+  return context;
+}
+
+async function openEditor(browser: Browser, url: string, name = "Bob Test") {
+  const context = await newPersonContext(browser, name);
   const page = await context.newPage();
   await page.goto(url);
   await expect(page.getByTestId("connection-status")).toHaveAttribute("data-status", "connected");
@@ -43,7 +59,7 @@ async function typeAtEnd(page: Page, text: string) {
 test("two people co-edit one pad, see each other's cursors, and a language change", async ({
   browser,
 }, testInfo) => {
-  const aliceContext = await browser.newContext();
+  const aliceContext = await newPersonContext(browser, "Alice Test");
   const alice = { context: aliceContext, page: await aliceContext.newPage() };
   const padId = await createPadFromHome(alice.page, "Pair session", "python");
   await expect(alice.page.locator(".monaco-editor .view-lines")).toBeVisible();
@@ -78,6 +94,20 @@ test("two people co-edit one pad, see each other's cursors, and a language chang
   expect(text.length).toBe(
     "# alice\n".length + "a = 1\nprint(a)\n".length + "# bob was here\n".length,
   );
+
+  // Both browsers prefer the same color: the one that joined second moves to another.
+  const publishedColors = () =>
+    Promise.all(
+      [alice.page, bob.page].map((page) =>
+        page.evaluate(
+          () =>
+            (window.__codepad?.provider.awareness.getLocalState() as { user: { color: string } })
+              .user.color,
+        ),
+      ),
+    );
+  await expect.poll(async () => new Set(await publishedColors()).size).toBe(2);
+  expect(await publishedColors()).toContain("#e5484d");
 
   // Each sees the other's caret in the other's color, with the other's name on it.
   const users = await Promise.all(

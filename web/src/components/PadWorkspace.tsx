@@ -4,11 +4,12 @@
  * pad is still there.
  */
 import type { SessionDetails } from "@codepad/shared";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { ConnectionError } from "../collab/connection-status.ts";
 import { useIdentity } from "../collab/identity.ts";
 import { useAwarenessPeers } from "../collab/use-awareness-peers.ts";
 import { useChat } from "../collab/use-chat.ts";
+import { usePadColor } from "../collab/use-pad-color.ts";
 import { usePadDocument } from "../collab/use-pad-document.ts";
 import { usePadMeta } from "../collab/use-pad-meta.ts";
 import { CodeEditor } from "../editor/CodeEditor.tsx";
@@ -21,10 +22,16 @@ import { PadHeader } from "./PadHeader.tsx";
 export function PadWorkspace({ session }: { session: SessionDetails }) {
   const { sessionId } = session;
   const { pad, status } = usePadDocument(sessionId);
-  const identity = useIdentity();
+  const storedIdentity = useIdentity();
   const meta = usePadMeta(pad?.doc ?? null, { title: session.title, language: session.language });
   const awareness = pad?.provider.awareness ?? null;
   const peers = useAwarenessPeers(awareness);
+  const padColor = usePadColor(awareness, storedIdentity);
+  // Who we are on this pad: the stored name, and a color nobody else on the pad has.
+  const identity = useMemo(
+    () => ({ ...storedIdentity, color: padColor }),
+    [storedIdentity, padColor],
+  );
   const chat = useChat(pad?.doc ?? null);
   const [chatOpen, setChatOpen] = useState(false);
   const ownerKey = useRecentPads().find((entry) => entry.sessionId === sessionId)?.ownerKey ?? null;
