@@ -40,8 +40,6 @@ const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 const BUSY_LOAD_AVERAGE = 1.5;
 const LOAD_GENERATOR_CPU = 1;
 
-const resultsDir = path.resolve(import.meta.dirname, "../results");
-
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -50,8 +48,11 @@ const { values: args } = parseArgs({
     scenarios: { type: "string" },
     /** Replace only the rerun scenarios in today's results, keeping the others. */
     merge: { type: "boolean", default: false },
+    /** Write results elsewhere than bench/results, for trying a change without touching them. */
+    out: { type: "string" },
   },
 });
+const resultsDir = path.resolve(args.out ?? path.join(import.meta.dirname, "../results"));
 const quick = args.quick;
 const runs = Math.max(1, Number(args.runs));
 const wanted = (list: string | undefined, name: string) =>

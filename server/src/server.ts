@@ -103,9 +103,11 @@ export async function startServer(
   });
   endpointRef.current = endpoint;
 
+  const snapshotIntervalMs = config.snapshotIntervalSeconds * 1000;
   const snapshots = new PeriodicTask(
-    () => registry.snapshotAll(),
-    config.snapshotIntervalSeconds * 1000,
+    // Spread over half the interval: hundreds of pads saved in one burst stall typing on all.
+    (signal) => registry.snapshotAll({ spreadMs: snapshotIntervalMs / 2, signal }),
+    snapshotIntervalMs,
     log,
     "snapshot",
   );

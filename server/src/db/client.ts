@@ -1,6 +1,4 @@
-import fs from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -8,6 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { openPglite } from "./pglite.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -49,9 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const directory = path.join(options.dataDir, "pglite");
-  await fs.mkdir(directory, { recursive: true });
-  const client = await PGlite.create(directory);
+  const client = await openPglite(path.join(options.dataDir, "pglite"));
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return {

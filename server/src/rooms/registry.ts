@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import * as Y from "yjs";
 import { CloseCodes, type CloseCode } from "@codepad/shared";
 import type { SessionsRepo } from "../db/sessions-repo.ts";
@@ -101,10 +102,20 @@ export class RoomRegistry {
     );
   }
 
-  /** Snapshots every changed room, one at a time so that saves never pile up. */
-  async snapshotAll(): Promise<void> {
-    for (const room of [...this.rooms.values()]) {
-      if (!room.isDirty) continue;
+  /**
+   * Snapshots every changed room, one at a time so that saves never pile up, spaced evenly
+   * over `spreadMs` so that the event loop keeps serving typists in between. Once `signal`
+   * aborts (shutdown), the rest are saved without waiting.
+   */
+  async snapshotAll(pacing?: { spreadMs: number; signal: AbortSignal }): Promise<void> {
+    const dirty = [...this.rooms.values()].filter((room) => room.isDirty);
+    const gapMs = pacing === undefined ? 0 : pacing.spreadMs / dirty.length;
+    for (const [index, room] of dirty.entries()) {
+      if (index > 0 && gapMs >= 1 && pacing?.signal.aborted === false) {
+        await sleep(gapMs, undefined, { signal: pacing.signal }).catch(() => undefined);
+      }
+      // It may have been unloaded (and saved) or ended while we waited.
+      if (this.rooms.get(room.padId) !== room || !room.isDirty) continue;
       try {
         await room.snapshot();
       } catch (error) {
