@@ -12,8 +12,7 @@ export async function recoverUpdateLog(
   log: (message: string, error?: unknown) => void,
 ): Promise<number> {
   let recovered = 0;
-  for (const padId of await updateLog.padIds()) {
-    if ((await updateLog.currentClock(padId)) < 0) continue;
+  for (const padId of updateLog.padsWithEntries()) {
     try {
       const room = await registry.acquire(padId);
       try {

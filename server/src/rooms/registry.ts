@@ -169,12 +169,11 @@ export class RoomRegistry {
     const row = await repo.find(padId);
     if (row === undefined) throw new PadNotFoundError(padId);
     if (!row.isActive) throw new PadGoneError(padId);
-    const doc = new Y.Doc();
+    // The pad id as guid spares a random UUID per load; it never leaves this process.
+    const doc = new Y.Doc({ guid: padId });
     if (row.docState !== null) Y.applyUpdate(doc, row.docState);
-    const [updates, clock] = await Promise.all([
-      updateLog.read(padId),
-      updateLog.currentClock(padId),
-    ]);
+    const updates = await updateLog.read(padId);
+    const clock = updateLog.currentClock(padId);
     for (const update of updates) {
       try {
         Y.applyUpdate(doc, update);
