@@ -36,12 +36,17 @@ describe("remote cursor styles", () => {
     };
     remote(101, { id: "a", name: "Alice</style>", color: "#ff0000" });
     remote(202, { id: "b", name: "Bob", color: "red; } * { color: red" });
-    const css = buildRemoteCursorCss(awareness);
+    const css = buildRemoteCursorCss(awareness, new Set([101]));
     assert.match(css, /yRemoteSelectionHead-101/);
     assert.match(css, /yRemoteSelectionHead-202/);
     assert.doesNotMatch(css, /yRemoteSelection-\d*\b[^]*Me/, "no rule for ourselves");
     assert.doesNotMatch(css, /<\/style>/);
     assert.doesNotMatch(css, /red; }/, "an invalid color is replaced, not pasted");
+    // Only active people's labels show: a still label would hide the line above for good.
+    const labelOpacity = (clientId: number) =>
+      new RegExp(`yRemoteSelectionHead-${clientId}::after \\{[^}]*opacity: (\\d)`).exec(css)?.[1];
+    assert.equal(labelOpacity(101), "1");
+    assert.equal(labelOpacity(202), "0");
   });
 });
 

@@ -4,6 +4,10 @@
  * `yRemoteSelectionHead-<clientID>` (the caret); one <style> element, rewritten whenever the
  * awareness states change, gives each client its rules.
  *
+ * A name label shows while its person is active (their state changed in the last
+ * LABEL_VISIBLE_MS) and then fades out: a label sits above the caret, over the line above,
+ * and a still one would hide code for good. The colored caret stays.
+ *
  * Names and colors come from other clients, so they are untrusted: names are escaped
  * character by character for a CSS string, colors must be plain #rrggbb, and the rules are set
  * through `textContent`, never parsed as HTML.
@@ -30,7 +34,10 @@ export function escapeCssString(value: string): string {
   return escaped;
 }
 
-function rulesFor(peer: Peer): string {
+/** How long a name label stays up after its person's last cursor move or edit. */
+export const LABEL_VISIBLE_MS = 2500;
+
+function rulesFor(peer: Peer, labelVisible: boolean): string {
   // clientId is a number from the awareness map's keys, so it is safe in a class name.
   const id = peer.clientId;
   const { color } = peer;
@@ -41,16 +48,25 @@ function rulesFor(peer: Peer): string {
   content: "${escapeCssString(peer.name)}";
   background-color: ${color};
   color: ${readableTextColor(color)};
+  opacity: ${labelVisible ? 1 : 0};
 }`;
 }
 
-/** The stylesheet for every remote client of `awareness` that has a user. */
-export function buildRemoteCursorCss(awareness: Awareness): string {
+/**
+ * The stylesheet for every remote client of `awareness` that has a user; the name labels of
+ * `activeClients` are shown.
+ */
+export function buildRemoteCursorCss(
+  awareness: Awareness,
+  activeClients: ReadonlySet<number>,
+): string {
   const rules: string[] = [];
   for (const [clientId, state] of awareness.getStates()) {
     if (clientId === awareness.clientID) continue;
     const peer = peerFromState(clientId, state, awareness.clientID);
-    if (peer && Number.isSafeInteger(clientId)) rules.push(rulesFor(peer));
+    if (peer && Number.isSafeInteger(clientId)) {
+      rules.push(rulesFor(peer, activeClients.has(clientId)));
+    }
   }
   return rules.join("\n");
 }
@@ -60,15 +76,40 @@ export function mountRemoteCursorStyles(awareness: Awareness): () => void {
   const style = document.createElement("style");
   style.dataset.codepad = "remote-cursors";
   document.head.append(style);
+  /** When each remote client last changed its state (moved, typed, renamed). */
+  const lastActive = new Map<number, number>();
+  let hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   const render = () => {
-    style.textContent = buildRemoteCursorCss(awareness);
+    const now = Date.now();
+    const active = new Set<number>();
+    let nextExpiry = Infinity;
+    for (const [clientId, at] of lastActive) {
+      const expiry = at + LABEL_VISIBLE_MS;
+      if (expiry <= now) {
+        lastActive.delete(clientId);
+        continue;
+      }
+      active.add(clientId);
+      nextExpiry = Math.min(nextExpiry, expiry);
+    }
+    style.textContent = buildRemoteCursorCss(awareness, active);
+    clearTimeout(hideTimer);
+    if (nextExpiry !== Infinity) hideTimer = setTimeout(render, nextExpiry - now);
+  };
+  const onChange = ({ added, updated }: { added: number[]; updated: number[] }) => {
+    const now = Date.now();
+    for (const clientId of [...added, ...updated]) {
+      if (clientId !== awareness.clientID) lastActive.set(clientId, now);
+    }
+    render();
   };
   render();
-  awareness.on("change", render);
+  awareness.on("change", onChange);
 
   return () => {
-    awareness.off("change", render);
+    awareness.off("change", onChange);
+    clearTimeout(hideTimer);
     style.remove();
   };
 }
