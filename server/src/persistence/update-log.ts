@@ -6,8 +6,10 @@ import * as Y from "yjs";
 /** y-leveldb's LevelDB handle (with y-leveldb's key and value encodings). */
 interface LevelHandle {
   clear(range: { gte: unknown; lt: unknown }): Promise<void>;
-  batch(operations: { type: "put"; key: unknown; value: Uint8Array }[]): Promise<void>;
+  batch(operations: LevelOperation[]): Promise<void>;
 }
+type LevelOperation =
+  { type: "put"; key: unknown; value: Uint8Array } | { type: "del"; key: unknown };
 
 interface PendingAppend {
   padId: string;
@@ -15,7 +17,18 @@ interface PendingAppend {
   resolve: (clock: number) => void;
   reject: (error: Error) => void;
 }
+
+/** Deletions of log entries that a snapshot covers, written with the next batch. */
+interface PendingCompaction {
+  keys: unknown[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 type Transact = <T>(run: (db: LevelHandle) => Promise<T>) => Promise<T | null>;
+
+/** A log entry's key, as y-leveldb builds it. */
+const updateKey = (padId: string, clock: number) => ["v1", padId, "update", clock];
 
 /**
  * The write-ahead log of every pad: each accepted update is appended here before it is
@@ -31,18 +44,27 @@ type Transact = <T>(run: (db: LevelHandle) => Promise<T>) => Promise<T | null>;
  *
  * The next clock of every pad with entries is read once, at open; from then on this object
  * is the only writer, so a pad it has no clock for has an empty log, and loading it costs
- * no read at all (two LevelDB iterators per pad were a fifth of the cost of 5,000 joins).
+ * no read at all (two LevelDB iterators per load were a fifth of the cost of 5,000 joins).
+ *
  * Appends are group-committed: those of one event-loop turn, from every pad, go to LevelDB
- * in one batch, one batch in flight at a time.
+ * in one batch, one batch in flight at a time. Compactions ride in the same batches, as
+ * deletions of the exact keys they drop: as range clears on the thread pool they took up to
+ * 60 ms each and held up the appends of everyone typing.
  */
 export class UpdateLog {
   private readonly persistence: LeveldbPersistence;
   private readonly db: LevelHandle;
   private pendingAppends: PendingAppend[] = [];
+  private pendingCompactions: PendingCompaction[] = [];
   /** A batch is scheduled or being written. */
   private writing = false;
   /** The next clock of each pad that has (or had, since open) entries in the log. */
   private readonly nextClocks: Map<string, number>;
+  /**
+   * The clock up to which each pad's log is known to be empty (-1: from its start). Absent
+   * for a log that an earlier process left, until its first compaction.
+   */
+  private readonly compactedThrough = new Map<string, number>();
 
   private constructor(
     persistence: LeveldbPersistence,
@@ -79,50 +101,76 @@ export class UpdateLog {
   append(padId: string, update: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ padId, update, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // The rest of this turn's appends, from every pad, join the same batch.
-        setImmediate(() => void this.writePendingAppends());
-      }
+      this.scheduleWrite();
     });
+  }
+
+  /** Drops the updates with clock <= upTo: they are in a database snapshot now. */
+  async compact(padId: string, upTo: number): Promise<void> {
+    const from = this.compactedThrough.get(padId);
+    if (from === undefined) {
+      // A log left by an earlier process: where it starts is unknown, so clear the range.
+      await this.db.clear({ gte: updateKey(padId, 0), lt: updateKey(padId, upTo + 1) });
+    } else if (upTo > from) {
+      const keys: unknown[] = [];
+      for (let clock = from + 1; clock <= upTo; clock++) keys.push(updateKey(padId, clock));
+      await new Promise<void>((resolve, reject) => {
+        this.pendingCompactions.push({ keys, resolve, reject });
+        this.scheduleWrite();
+      });
+    }
+    this.compactedThrough.set(padId, Math.max(from ?? -1, upTo));
+  }
+
+  private scheduleWrite(): void {
+    if (this.writing) return;
+    this.writing = true;
+    // The rest of this turn's appends, from every pad, join the same batch.
+    setImmediate(() => void this.writePending());
   }
 
   /**
    * Group commit: one batch in flight at a time; what arrives meanwhile is the next batch.
    * Under load the batches grow instead of the queue of LevelDB writes.
    */
-  private async writePendingAppends(): Promise<void> {
-    while (this.pendingAppends.length > 0) {
+  private async writePending(): Promise<void> {
+    while (this.pendingAppends.length > 0 || this.pendingCompactions.length > 0) {
       const appends = this.pendingAppends;
+      const compactions = this.pendingCompactions;
       this.pendingAppends = [];
+      this.pendingCompactions = [];
       try {
-        const clocks = await this.writeBatch(appends);
+        const clocks = await this.writeBatch(appends, compactions);
         appends.forEach((append, index) => append.resolve(clocks[index] as number));
+        for (const compaction of compactions) compaction.resolve();
       } catch (error) {
         const reason = error instanceof Error ? error : new Error(String(error));
-        for (const append of appends) append.reject(reason);
+        for (const waiter of [...appends, ...compactions]) waiter.reject(reason);
       }
     }
     this.writing = false;
   }
 
-  private async writeBatch(appends: PendingAppend[]): Promise<number[]> {
+  private async writeBatch(
+    appends: PendingAppend[],
+    compactions: PendingCompaction[],
+  ): Promise<number[]> {
+    const operations: LevelOperation[] = [];
+    for (const { keys } of compactions) {
+      for (const key of keys) operations.push({ type: "del", key });
+    }
     const clocksBefore = new Map<string, number | undefined>();
-    const operations: { type: "put"; key: unknown; value: Uint8Array }[] = [];
     const clocks: number[] = [];
     for (const { padId, update } of appends) {
       if (!clocksBefore.has(padId)) clocksBefore.set(padId, this.nextClocks.get(padId));
       const clock = this.nextClocks.get(padId) ?? 0;
-      // y-leveldb lists documents by their state-vector key (and so does `open` after a
-      // crash): write it with a pad's first update.
       if (clock === 0) {
+        // y-leveldb lists documents by their state-vector key (and so does `open` after a
+        // crash): write it with a pad's first update.
         operations.push({ type: "put", key: ["v1_sv", padId], value: stateVectorEntry(update) });
+        if (!this.compactedThrough.has(padId)) this.compactedThrough.set(padId, -1);
       }
-      operations.push({
-        type: "put",
-        key: ["v1", padId, "update", clock],
-        value: Buffer.from(update),
-      });
+      operations.push({ type: "put", key: updateKey(padId, clock), value: Buffer.from(update) });
       clocks.push(clock);
       this.nextClocks.set(padId, clock + 1);
     }
@@ -150,19 +198,11 @@ export class UpdateLog {
     return (this.nextClocks.get(padId) ?? 0) - 1;
   }
 
-  /** Drops the updates with clock <= upTo: they are in a database snapshot now. */
-  compact(padId: string, upTo: number): Promise<void> {
-    // Keys as y-leveldb builds them: ['v1', docName, 'update', clock].
-    return this.db.clear({
-      gte: ["v1", padId, "update", 0],
-      lt: ["v1", padId, "update", upTo + 1],
-    });
-  }
-
   /** Deletes a pad's log entirely (the pad expired or was deleted). */
   async clear(padId: string): Promise<void> {
     await this.persistence.clearDocument(padId);
     this.nextClocks.delete(padId);
+    this.compactedThrough.delete(padId);
   }
 
   async close(): Promise<void> {
