@@ -46,10 +46,10 @@ const updateKey = (padId: string, clock: number) => ["v1", padId, "update", cloc
  * is the only writer, so a pad it has no clock for has an empty log, and loading it costs
  * no read at all (two LevelDB iterators per load were a fifth of the cost of 5,000 joins).
  *
- * Appends are group-committed: those of one event-loop turn, from every pad, go to LevelDB
- * in one batch, one batch in flight at a time. Compactions ride in the same batches, as
- * deletions of the exact keys they drop: as range clears on the thread pool they took up to
- * 60 ms each and held up the appends of everyone typing.
+ * Appends are group-committed: one batch in flight at a time, and everything that arrives
+ * meanwhile, from every pad, goes to LevelDB in the next one. Compactions ride in the same
+ * batches, as deletions of the exact keys they drop: as range clears on the thread pool they
+ * took up to 60 ms each and held up the appends of everyone typing.
  */
 export class UpdateLog {
   private readonly persistence: LeveldbPersistence;
@@ -125,8 +125,9 @@ export class UpdateLog {
   private scheduleWrite(): void {
     if (this.writing) return;
     this.writing = true;
-    // The rest of this turn's appends, from every pad, join the same batch.
-    setImmediate(() => void this.writePending());
+    // Start as soon as the current callback is done (waiting for the end of the event-loop
+    // turn cost typists latency); what arrives while a batch is written joins the next one.
+    queueMicrotask(() => void this.writePending());
   }
 
   /**
