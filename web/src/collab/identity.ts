@@ -56,21 +56,22 @@ const ANIMALS = [
 
 /**
  * Saturated, mid-light colors: each is readable as a caret and as the background of a white
- * label on #1e1e1e, and they are far enough apart in hue to tell people apart.
+ * label on #1e1e1e, and no two are neighbours in hue (crimson next to red read as one color
+ * in the browser).
  */
 export const USER_COLORS = [
-  "#e5484d",
-  "#f76b15",
-  "#ffb224",
-  "#46a758",
-  "#12a594",
-  "#0090ff",
-  "#3e63dd",
-  "#8e4ec6",
-  "#d6409f",
-  "#e54666",
-  "#00a2c7",
-  "#ad7f58",
+  "#e5484d", // red
+  "#f76b15", // orange
+  "#ffb224", // amber
+  "#84cc16", // lime
+  "#30a46c", // green
+  "#12a594", // teal
+  "#00a2c7", // cyan
+  "#0090ff", // blue
+  "#6e56cf", // violet
+  "#ab4aba", // purple
+  "#d6409f", // pink
+  "#ad7f58", // brown
 ] as const;
 
 function pick<T>(items: readonly T[]): T {

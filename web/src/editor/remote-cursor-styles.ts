@@ -4,8 +4,8 @@
  * `yRemoteSelectionHead-<clientID>` (the caret); one <style> element, rewritten whenever the
  * awareness states change, gives each client its rules.
  *
- * A name label shows while its person is active (their state changed in the last
- * LABEL_VISIBLE_MS) and then fades out: a label sits above the caret, over the line above,
+ * A name label shows while its person is active (their caret moved recently, see
+ * caret-activity.ts) and then fades out: a label sits above the caret, over the line above,
  * and a still one would hide code for good. The colored caret stays.
  *
  * Names and colors come from other clients, so they are untrusted: names are escaped
@@ -15,6 +15,7 @@
 import type { Awareness } from "y-protocols/awareness";
 import { peerFromState, type Peer } from "../collab/use-awareness-peers.ts";
 import { readableTextColor, withAlpha } from "../collab/user-color.ts";
+import { CaretActivity, type AwarenessChange } from "./caret-activity.ts";
 
 /**
  * `value` as the inside of a double-quoted CSS string: every character other than ASCII
@@ -33,9 +34,6 @@ export function escapeCssString(value: string): string {
   }
   return escaped;
 }
-
-/** How long a name label stays up after its person's last cursor move or edit. */
-export const LABEL_VISIBLE_MS = 2500;
 
 function rulesFor(peer: Peer, labelVisible: boolean): string {
   // clientId is a number from the awareness map's keys, so it is safe in a class name.
@@ -76,32 +74,18 @@ export function mountRemoteCursorStyles(awareness: Awareness): () => void {
   const style = document.createElement("style");
   style.dataset.codepad = "remote-cursors";
   document.head.append(style);
-  /** When each remote client last changed its state (moved, typed, renamed). */
-  const lastActive = new Map<number, number>();
+  const activity = new CaretActivity(awareness.clientID);
   let hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   const render = () => {
     const now = Date.now();
-    const active = new Set<number>();
-    let nextExpiry = Infinity;
-    for (const [clientId, at] of lastActive) {
-      const expiry = at + LABEL_VISIBLE_MS;
-      if (expiry <= now) {
-        lastActive.delete(clientId);
-        continue;
-      }
-      active.add(clientId);
-      nextExpiry = Math.min(nextExpiry, expiry);
-    }
-    style.textContent = buildRemoteCursorCss(awareness, active);
+    const { clients, nextChangeAt } = activity.active(now);
+    style.textContent = buildRemoteCursorCss(awareness, clients);
     clearTimeout(hideTimer);
-    if (nextExpiry !== Infinity) hideTimer = setTimeout(render, nextExpiry - now);
+    if (nextChangeAt !== null) hideTimer = setTimeout(render, nextChangeAt - now);
   };
-  const onChange = ({ added, updated }: { added: number[]; updated: number[] }) => {
-    const now = Date.now();
-    for (const clientId of [...added, ...updated]) {
-      if (clientId !== awareness.clientID) lastActive.set(clientId, now);
-    }
+  const onChange = (change: AwarenessChange) => {
+    activity.noteChange(change, awareness.getStates(), Date.now());
     render();
   };
   render();
