@@ -24,6 +24,8 @@ export interface Config {
   wsConnectRateMax: number;
   /** WebSocket messages accepted per connection per second. */
   wsMessageRateMax: number;
+  /** Seconds between heartbeat pings; a socket that missed one ping is dropped. */
+  heartbeatIntervalSeconds: number;
   /** Honour X-Forwarded-For for the client IP (only behind a trusted proxy). */
   trustProxy: boolean;
   /** Directory of the built web app; absent when only the API is served. */
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: optional(env, "REDIS_URL"),
     wsConnectRateMax: integer(env, "WS_CONNECT_RATE_MAX", 300, 1),
     wsMessageRateMax: integer(env, "WS_MESSAGE_RATE_MAX", 200, 1),
+    heartbeatIntervalSeconds: integer(env, "HEARTBEAT_INTERVAL", 30, 1),
     trustProxy: ["1", "true", "yes"].includes((optional(env, "TRUST_PROXY") ?? "").toLowerCase()),
     webDistDir: path.resolve(optional(env, "WEB_DIST_DIR") ?? path.join(repoRoot, "web/dist")),
   };

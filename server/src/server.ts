@@ -95,7 +95,7 @@ export async function startServer(
     // encodes text with some overhead, so allow a multiple of MAX_CODE_SIZE.
     maxMessageBytes: Math.max(config.maxCodeSize * 4, 1024 * 1024),
     sessionDurationMs,
-    heartbeatMs: 30_000,
+    heartbeatMs: config.heartbeatIntervalSeconds * 1000,
     trustProxy: config.trustProxy,
     connectRateMax: config.wsConnectRateMax,
     messageRateMax: config.wsMessageRateMax,

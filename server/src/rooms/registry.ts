@@ -202,10 +202,9 @@ export class RoomRegistry {
 
   /**
    * Saves of a running server go one at a time, with a turn of the event loop between two:
-   * PGlite runs each query synchronously on this thread, and every save ends with a LevelDB
-   * compaction on the thread pool that log appends also need. When the 1,250 rooms of 5,000
-   * departed clients unloaded at once, their saves held the event loop for over a second and
-   * queued ahead of every append, so every typist on the instance waited.
+   * PGlite runs each query synchronously on this thread and an awaited query continues as a
+   * microtask, so when the 1,250 rooms of 5,000 departed clients unloaded at once, their saves
+   * held the event loop for over a second and every typist on the instance waited.
    */
   private saveInTurn(room: Room): Promise<void> {
     const save = this.saves.then(async () => {
