@@ -136,6 +136,16 @@ async function openAndCheck(
   };
 }
 
+/** A writing client and a watcher whose counter sees the writer's edits come back. */
+async function openWriter(running: RunningTarget, padId: string) {
+  const counter = new EditCounter();
+  const base = { url: running.padUrl(padId), dialect: running.target.dialect, padId };
+  const watcher = await PadClient.open({ ...base, onUpdate: counter.receiverHandler(0, null) });
+  const writer = await PadClient.open({ ...base, doc: new Y.Doc() });
+  const doc = writer.doc as Y.Doc;
+  return { counter, watcher, writer, doc, text: doc.getText("code") };
+}
+
 /** One client types `edits` characters, one update each, with a bounded window. */
 async function buildFromEdits(
   running: RunningTarget,
@@ -143,12 +153,7 @@ async function buildFromEdits(
   label: string,
   edits: number,
 ): Promise<BuiltPad> {
-  const counter = new EditCounter();
-  const base = { url: running.padUrl(padId), dialect: running.target.dialect, padId };
-  const watcher = await PadClient.open({ ...base, onUpdate: counter.receiverHandler(0, null) });
-  const writer = await PadClient.open({ ...base, doc: new Y.Doc() });
-  const doc = writer.doc as Y.Doc;
-  const text = doc.getText("code");
+  const { counter, watcher, writer, doc, text } = await openWriter(running, padId);
   const pump = () => {
     const acked = counter.acked.get(doc.clientID) ?? 0;
     for (let typed = text.length; typed < edits && typed - acked < WINDOW; typed++) {
@@ -168,12 +173,7 @@ async function buildLarge(
   label: string,
   chars: number,
 ): Promise<BuiltPad> {
-  const counter = new EditCounter();
-  const base = { url: running.padUrl(padId), dialect: running.target.dialect, padId };
-  const watcher = await PadClient.open({ ...base, onUpdate: counter.receiverHandler(0, null) });
-  const writer = await PadClient.open({ ...base, doc: new Y.Doc() });
-  const doc = writer.doc as Y.Doc;
-  const text = doc.getText("code");
+  const { counter, watcher, writer, doc, text } = await openWriter(running, padId);
   const line = "  const value = compute(input, options); // a line of code\n";
   const chunk = line.repeat(Math.ceil(LARGE_PAD_CHUNK / line.length)).slice(0, LARGE_PAD_CHUNK);
   for (let length = 0; length < chars; length += LARGE_PAD_CHUNK) {

@@ -1,8 +1,7 @@
 import { closeAll } from "./connect-many.ts";
 import { typeAndMeasure } from "./measure-level.ts";
 import { openCrowd } from "./pad-crowd.ts";
-import { memoryMiB } from "./proc-stats.ts";
-import type { Scenario } from "./scenario.ts";
+import { recordServerRss, type Scenario } from "./scenario.ts";
 import { sleep } from "./typist.ts";
 
 const CLIENTS_PER_PAD = 4;
@@ -26,13 +25,7 @@ export const manyPads: Scenario = {
       ctx.record(group, "connect→synced p50", connect.connectMs.p50, "ms", "lower");
       ctx.record(group, "connect→synced p99", connect.connectMs.p99, "ms", "lower");
       ctx.record(group, "all clients synced", connect.allSyncedMs / 1000, "s", "lower");
-      ctx.record(
-        group,
-        "server RSS, all connected",
-        memoryMiB(ctx.running.process.pid).rss,
-        "MiB",
-        "lower",
-      );
+      recordServerRss(ctx, group, "server RSS, all connected");
       await typeAndMeasure(ctx, ctx.running, crowd, group, KEYS_PER_SECOND, durationMs);
       closeAll(connect.clients);
       await sleep(1_000);

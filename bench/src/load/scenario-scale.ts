@@ -1,8 +1,7 @@
 import { closeAll } from "./connect-many.ts";
 import { typeAndMeasure } from "./measure-level.ts";
 import { openCrowd } from "./pad-crowd.ts";
-import { memoryMiB } from "./proc-stats.ts";
-import type { Scenario } from "./scenario.ts";
+import { recordServerRss, type Scenario } from "./scenario.ts";
 import { sleep } from "./typist.ts";
 
 const CLIENTS_PER_PAD = 4;
@@ -38,13 +37,7 @@ export const scale: Scenario = {
         brokeAt = `${clients}: server exited`;
         break;
       }
-      ctx.record(
-        group,
-        "server RSS, all connected",
-        memoryMiB(ctx.running.process.pid).rss,
-        "MiB",
-        "lower",
-      );
+      recordServerRss(ctx, group, "server RSS, all connected");
       const result = await typeAndMeasure(
         ctx,
         ctx.running,

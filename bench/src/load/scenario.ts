@@ -1,5 +1,6 @@
 import type { Measurement, Better } from "../report/results.ts";
 import type { RunningTarget } from "../targets/target.ts";
+import { memoryMiB } from "./proc-stats.ts";
 
 export interface ScenarioContext {
   readonly running: RunningTarget;
@@ -24,6 +25,11 @@ export interface Scenario {
   /** Start the target with the V8 inspector (to collect garbage and read the heap). */
   readonly needsInspector?: boolean;
   readonly run: (ctx: ScenarioContext) => Promise<void>;
+}
+
+/** The server's resident memory now, as a row of `group`. */
+export function recordServerRss(ctx: ScenarioContext, group: string, metric: string): void {
+  ctx.record(group, metric, memoryMiB(ctx.running.process.pid).rss, "MiB", "lower");
 }
 
 /** Collects the measurements of one scenario run on one target. */

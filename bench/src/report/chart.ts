@@ -107,11 +107,7 @@ function lineChart(title: string, series: Series[], box: Box): string {
   const px = (x: number) => box.x + ((Math.log10(x) - x0) / (x1 - x0)) * box.width;
   const py = (y: number) => box.y + box.height - ((Math.log10(y) - y0) / (y1 - y0)) * box.height;
   const parts = [text(box.x, box.y - 15, title, { "font-weight": "bold" }), frame(box)];
-  for (let d = y0; d <= y1; d++) {
-    const y = py(10 ** d);
-    parts.push(gridLine(box.x, y, box.x + box.width, y));
-    parts.push(text(box.x - 6, y + 4, formatNumber(10 ** d), { "text-anchor": "end" }));
-  }
+  parts.push(...logYAxis(box, y0, y1, py));
   for (let d = x0; d <= x1; d++) {
     const x = px(10 ** d);
     parts.push(gridLine(x, box.y, x, box.y + box.height));
@@ -136,16 +132,23 @@ function lineChart(title: string, series: Series[], box: Box): string {
   return parts.join("\n");
 }
 
-function barChart(title: string, bars: { name: string; value: number | null }[], box: Box): string {
-  const values = bars.map((b) => b.value ?? 0).filter((v) => v > 0);
-  const [y0, y1] = decades(values);
-  const py = (y: number) => box.y + box.height - ((Math.log10(y) - y0) / (y1 - y0)) * box.height;
-  const parts = [text(box.x, box.y - 15, title, { "font-weight": "bold" }), frame(box)];
+/** Grid lines and labels of a log-scale y axis, one per decade from 10^y0 to 10^y1. */
+function logYAxis(box: Box, y0: number, y1: number, py: (y: number) => number): string[] {
+  const parts: string[] = [];
   for (let d = y0; d <= y1; d++) {
     const y = py(10 ** d);
     parts.push(gridLine(box.x, y, box.x + box.width, y));
     parts.push(text(box.x - 6, y + 4, formatNumber(10 ** d), { "text-anchor": "end" }));
   }
+  return parts;
+}
+
+function barChart(title: string, bars: { name: string; value: number | null }[], box: Box): string {
+  const values = bars.map((b) => b.value ?? 0).filter((v) => v > 0);
+  const [y0, y1] = decades(values);
+  const py = (y: number) => box.y + box.height - ((Math.log10(y) - y0) / (y1 - y0)) * box.height;
+  const parts = [text(box.x, box.y - 15, title, { "font-weight": "bold" }), frame(box)];
+  parts.push(...logYAxis(box, y0, y1, py));
   const slot = box.width / Math.max(1, bars.length);
   bars.forEach((bar, i) => {
     const x = box.x + i * slot + slot * 0.15;
