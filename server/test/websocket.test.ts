@@ -107,6 +107,31 @@ for (const storage of storageKinds) {
       );
     });
 
+    it("never forwards a cursor before the edit it was sent with", async () => {
+      const pad = await createPad(server.url);
+      const alice = connect(pad.sessionId);
+      const bob = connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      const aliceId = alice.doc.clientID;
+      // What Bob's text held each time Alice's cursor reached him.
+      const textAtCursor = new Map<number, string>();
+      bob.provider.awareness.on("change", () => {
+        const cursor = (bob.provider.awareness.getStates().get(aliceId) as { at?: number })?.at;
+        if (cursor !== undefined && !textAtCursor.has(cursor)) textAtCursor.set(cursor, bob.text());
+      });
+      const keys = 20;
+      for (let key = 1; key <= keys; key++) {
+        // As an editor does: the key, then the cursor after it, in the same tick.
+        alice.doc.getText("code").insert(key - 1, "k");
+        alice.provider.awareness.setLocalState({ at: key });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitUntil(() => textAtCursor.has(keys), "Bob to see Alice's last cursor");
+      for (const [cursor, text] of textAtCursor) {
+        assert.ok(text.length >= cursor, `cursor ${cursor} arrived with text "${text}"`);
+      }
+    });
+
     it("sends REST changes of title and language to connected clients, and takes theirs", async () => {
       const pad = await createPad(server.url, { title: "Before", language: "javascript" });
       const client = connect(pad.sessionId);

@@ -53,6 +53,18 @@ interface PendingUpdate {
 }
 
 /**
+ * A member's awareness news that arrived while updates were waiting for the log. It is
+ * forwarded after them: a cursor never reaches anyone before the text it points into (an
+ * editor sends its edit and its new cursor together), and both leave in one write.
+ */
+interface PendingAwareness {
+  awarenessFrame: Uint8Array;
+  from: RoomMember;
+}
+
+type PendingItem = PendingUpdate | PendingAwareness;
+
+/**
  * What a client message did: "echo" is an awareness message that told the server nothing
  * new (the stock client echoes others' awareness), which rate limits treat as cheap.
  */
@@ -93,7 +105,7 @@ export class Room {
 
   /** Set by the awareness listener while a member's awareness message is applied. */
   private awarenessChanged = false;
-  private pending: PendingUpdate[] = [];
+  private pending: PendingItem[] = [];
   /** The batch being appended to the log right now: accepted, not yet applied. */
   private inFlight: PendingUpdate[] = [];
   private flushing: Promise<void> | null = null;
@@ -199,7 +211,8 @@ export class Room {
         // Such echoes carry nothing new: forwarding them would multiply traffic by the
         // number of clients, so only news is forwarded, as the client's own bytes.
         if (!this.awarenessChanged) return "echo";
-        this.broadcast(frame, member);
+        if (this.flushing === null) this.broadcast(frame, member);
+        else this.pending.push({ awarenessFrame: frame, from: member });
         return "effective";
       }
       case "queryAwareness":
@@ -274,7 +287,11 @@ export class Room {
 
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
+      const { batch, awareness } = this.takeBatch();
+      if (batch.length === 0) {
+        this.forwardAwareness(awareness);
+        continue;
+      }
       this.inFlight = batch;
       let merged: Uint8Array;
       try {
@@ -283,7 +300,8 @@ export class Room {
         // Each update decoded alone but they do not merge: take them one at a time, so
         // that only the sender of the bad one is refused.
         this.log(`pad ${this.padId}: updates did not merge; applying them one by one`, error);
-        this.pending.unshift(...batch.slice(1));
+        this.pending.unshift(...batch.slice(1), ...awareness);
+        awareness.length = 0;
         merged = (batch[0] as PendingUpdate).update;
         batch.length = 1;
       }
@@ -297,6 +315,7 @@ export class Room {
           if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.internalError);
         }
         this.inFlight = [];
+        this.forwardAwareness(awareness);
         continue;
       }
       this.inFlight = [];
@@ -313,6 +332,7 @@ export class Room {
         for (const item of batch) {
           if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.malformed);
         }
+        this.forwardAwareness(awareness);
         continue;
       }
       // The same bytes go to every member; a lone sender does not get its own update back.
@@ -322,14 +342,41 @@ export class Room {
         encodeUpdate(merged),
         senders.size === 1 && only !== SERVER_ORIGIN ? (only ?? null) : null,
       );
+      this.forwardAwareness(awareness);
     }
+  }
+
+  /**
+   * The next batch: up to MAX_BATCH updates, and the awareness news that arrived among them
+   * (forwarded once those updates are). News that arrived after the last update taken waits
+   * for the updates that follow it, if any.
+   */
+  private takeBatch(): { batch: PendingUpdate[]; awareness: PendingAwareness[] } {
+    const batch: PendingUpdate[] = [];
+    const awareness: PendingAwareness[] = [];
+    let taken = 0;
+    for (const item of this.pending) {
+      if ("awarenessFrame" in item) {
+        awareness.push(item);
+      } else {
+        if (batch.length === MAX_BATCH) break;
+        batch.push(item);
+      }
+      taken++;
+    }
+    this.pending.splice(0, taken);
+    return { batch, awareness };
+  }
+
+  private forwardAwareness(awareness: PendingAwareness[]): void {
+    for (const { awarenessFrame, from } of awareness) this.broadcast(awarenessFrame, from);
   }
 
   /** Client updates accepted but not yet in the document, oldest first. */
   private unappliedUpdates(): Uint8Array[] {
     const unapplied: Uint8Array[] = [];
     for (const item of [...this.inFlight, ...this.pending]) {
-      if (!item.applied) unapplied.push(item.update);
+      if (!("awarenessFrame" in item) && !item.applied) unapplied.push(item.update);
     }
     return unapplied;
   }
