@@ -24,6 +24,11 @@ export interface Config {
   wsConnectRateMax: number;
   /** WebSocket messages accepted per connection per second. */
   wsMessageRateMax: number;
+  /**
+   * Seconds without edits or joins after which a pad's document leaves memory while its
+   * clients stay connected (0: never).
+   */
+  idleDocTimeoutSeconds: number;
   /** Seconds between heartbeat pings; a socket that missed one ping is dropped. */
   heartbeatIntervalSeconds: number;
   /** Honour X-Forwarded-For for the client IP (only behind a trusted proxy). */
@@ -84,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsConnectRateMax: integer(env, "WS_CONNECT_RATE_MAX", 300, 1),
     wsMessageRateMax: integer(env, "WS_MESSAGE_RATE_MAX", 200, 1),
     heartbeatIntervalSeconds: integer(env, "HEARTBEAT_INTERVAL", 30, 1),
+    idleDocTimeoutSeconds: integer(env, "IDLE_DOC_TIMEOUT", 10, 0),
     trustProxy: ["1", "true", "yes"].includes((optional(env, "TRUST_PROXY") ?? "").toLowerCase()),
     webDistDir: path.resolve(optional(env, "WEB_DIST_DIR") ?? path.join(repoRoot, "web/dist")),
   };

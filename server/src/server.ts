@@ -81,6 +81,8 @@ export async function startServer(
       rooms: [...registry.loadedRooms].length,
       /** Rooms with edits not yet in a database snapshot. */
       unsavedRooms: [...registry.loadedRooms].filter((room) => room.isDirty).length,
+      /** Rooms with clients whose document is out of memory until someone edits or joins. */
+      sleepingRooms: [...registry.loadedRooms].filter((room) => room.isSleeping).length,
       connections: endpointRef.current?.connectionCount ?? 0,
     }),
   });
@@ -111,6 +113,13 @@ export async function startServer(
     log,
     "snapshot",
   );
+  const idleDocTimeoutMs = config.idleDocTimeoutSeconds * 1000;
+  const hibernation = new PeriodicTask(
+    () => registry.hibernateIdle(idleDocTimeoutMs),
+    Math.max(1_000, idleDocTimeoutMs / 2),
+    log,
+    "hibernation",
+  );
   const expiry = new PeriodicTask(
     async () => {
       await sweepExpiredPads(repo, lifecycle);
@@ -128,6 +137,7 @@ export async function startServer(
     });
   });
   snapshots.start();
+  if (idleDocTimeoutMs > 0) hibernation.start();
   expiry.start();
   const port = (server.address() as AddressInfo).port;
 
@@ -135,7 +145,7 @@ export async function startServer(
   const close = async () => {
     server.close(); // no new connections; open ones are closed below
     endpoint.close();
-    await Promise.all([snapshots.stop(), expiry.stop()]);
+    await Promise.all([snapshots.stop(), hibernation.stop(), expiry.stop()]);
     await registry.closeAll();
     server.closeAllConnections();
     await activity.close();

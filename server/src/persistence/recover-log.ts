@@ -1,4 +1,5 @@
-import { PadGoneError, PadNotFoundError, type RoomRegistry } from "../rooms/registry.ts";
+import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
+import type { RoomRegistry } from "../rooms/registry.ts";
 import type { UpdateLog } from "./update-log.ts";
 
 /**

@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import * as Y from "yjs";
 import { CloseCodes, type CloseCode } from "@codepad/shared";
 import type { SessionsRepo } from "../db/sessions-repo.ts";
 import type { UpdateLog } from "../persistence/update-log.ts";
 import { yieldToEventLoop } from "../yield-to-event-loop.ts";
+import { createPadLoader, type PadLoader } from "./pad-loader.ts";
 import { Room, type RoomStorage } from "./room.ts";
-
-export class PadNotFoundError extends Error {}
-export class PadGoneError extends Error {}
 
 export interface RoomRegistryOptions {
   repo: SessionsRepo;
@@ -35,9 +32,11 @@ export class RoomRegistry {
   /** The tail of the queue of saves; see `saveInTurn`. */
   private saves: Promise<void> = Promise.resolve();
   private readonly storage: RoomStorage;
+  private readonly loadPad: PadLoader;
 
   constructor(private readonly options: RoomRegistryOptions) {
     const { repo, updateLog } = options;
+    this.loadPad = createPadLoader(repo, updateLog, options.log);
     this.storage = {
       appendUpdate: (padId, update) => updateLog.append(padId, update),
       saveSnapshot: (padId, snapshot) => repo.saveSnapshot(padId, snapshot),
@@ -128,6 +127,28 @@ export class RoomRegistry {
   }
 
   /**
+   * Puts to sleep the rooms whose pad nobody has changed or joined for `idleMs` (see
+   * `Room.hibernate`): each is snapshotted first if it needs to be, in turn with the other
+   * saves, and sleeps only if it stayed idle meanwhile.
+   */
+  async hibernateIdle(idleMs: number): Promise<void> {
+    const idleSince = () => Date.now() - idleMs;
+    const idle = [...this.rooms.values()].filter(
+      (room) => !room.isSleeping && room.lastActivity <= idleSince(),
+    );
+    for (const room of idle) {
+      if (this.rooms.get(room.padId) !== room || room.lastActivity > idleSince()) continue;
+      try {
+        if (room.isDirty) await this.saveInTurn(room);
+      } catch (error) {
+        this.options.log(`pad ${room.padId}: snapshot before sleeping failed`, error);
+        continue;
+      }
+      if (room.lastActivity <= idleSince()) room.hibernate();
+    }
+  }
+
+  /**
    * Ends a pad that expired or was deleted: its clients are closed with `closeCode` and the
    * room is dropped without a snapshot (its content is being deleted).
    */
@@ -162,35 +183,12 @@ export class RoomRegistry {
     await Promise.allSettled(this.unloading.values());
   }
 
-  /**
-   * Loads the database snapshot and merges the log into it. Throws when the pad does not
-   * exist or has ended; a failed load registers nothing, so nothing is ever saved over the
-   * stored state of a pad that could not be read.
-   */
+  /** Reads the pad from storage (see `createPadLoader`); a failed load registers nothing. */
   private async load(padId: string): Promise<Room> {
-    const { repo, updateLog } = this.options;
-    const row = await repo.findForLoad(padId);
-    if (row === undefined) throw new PadNotFoundError(padId);
-    if (!row.isActive) throw new PadGoneError(padId);
-    // The pad id as guid spares a random UUID per load; it never leaves this process.
-    const doc = new Y.Doc({ guid: padId });
-    if (row.docState !== null) Y.applyUpdate(doc, row.docState);
-    const updates = await updateLog.read(padId);
-    const clock = updateLog.currentClock(padId);
-    for (const update of updates) {
-      try {
-        Y.applyUpdate(doc, update);
-      } catch (error) {
-        // One bad entry must not make the whole pad unreadable.
-        this.options.log(`pad ${padId}: skipped an unreadable log entry`, error);
-      }
-    }
     const room = new Room({
       padId,
-      doc,
-      loggedClock: clock,
-      dirty: updates.length > 0,
-      meta: { title: row.title, language: row.language },
+      loaded: await this.loadPad(padId),
+      loadPad: this.loadPad,
       storage: this.storage,
       sessionDurationMs: this.options.sessionDurationMs,
       maxCodeBytes: this.options.maxCodeBytes,

@@ -6,6 +6,12 @@ export interface RoomMember {
   send(frame: Uint8Array): void;
   /** Closes the member's connection with a contract close code. */
   close(closeCode: CloseCode): void;
+  /**
+   * Closes the member's connection for a frame the room refused after the fact (it waited
+   * for the pad to be read from storage): the close code says why, as for a frame refused
+   * at once.
+   */
+  refuse(error: unknown): void;
   /** The user this client announced in its awareness state, once it has. */
   user: PadUser | undefined;
 }

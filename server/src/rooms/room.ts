@@ -19,6 +19,7 @@ import {
   MalformedMessageError,
 } from "../ws/frames.ts";
 import type { PadMeta } from "./pad-document.ts";
+import type { LoadedPad, PadLoader } from "./pad-loader.ts";
 import { PadSizeGuard } from "./pad-size-guard.ts";
 import type { RoomMember } from "./room-member.ts";
 
@@ -32,12 +33,10 @@ export interface RoomStorage {
 
 export interface RoomOptions {
   padId: string;
-  doc: Y.Doc;
-  /** Clock of the newest logged update already in `doc` (-1: none). */
-  loggedClock: number;
-  /** True when `doc` holds updates the database snapshot does not. */
-  dirty: boolean;
-  meta: PadMeta;
+  /** The pad as storage held it when the room was opened. */
+  loaded: LoadedPad;
+  /** Reads the pad again when a room that let go of its document needs it back. */
+  loadPad: PadLoader;
   storage: RoomStorage;
   sessionDurationMs: number;
   /** MAX_CODE_SIZE: bytes of UTF-8 the pad's text may hold. */
@@ -83,6 +82,12 @@ const SERVER_ORIGIN = Symbol("server");
  */
 const MAX_BATCH = 256;
 
+/** A frame that needs the document, waiting for the room to read it back from storage. */
+interface WaitingFrame {
+  member: RoomMember;
+  handle: (doc: Y.Doc) => void;
+}
+
 /**
  * One live pad: its Y.Doc, its awareness, and the clients connected to it.
  *
@@ -90,18 +95,33 @@ const MAX_BATCH = 256;
  * to the document or sent to anyone, so nothing is ever sent on (or answered in a sync
  * step 2) that the log does not hold. Updates that arrive while a log write is under way
  * are merged into the next write, applied together and broadcast as one message.
+ *
+ * A room whose pad nobody has changed for a while lets go of its document (`hibernate`)
+ * once the database snapshot holds all of it, and keeps only its clients and their
+ * awareness: an open but idle tab then costs a socket, not a copy of the pad. The first
+ * frame that needs the document reads it back from storage (a few milliseconds); frames
+ * wait in order meanwhile. Awareness never needs the document, so cursors and presence
+ * keep flowing while it sleeps.
  */
 export class Room {
   readonly padId: string;
-  readonly doc: Y.Doc;
+  /** The pad's document; null while the room sleeps. */
+  private doc: Y.Doc | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   /** Each member with the awareness client ids it controls, to clear them when it leaves. */
   private readonly members = new Map<RoomMember, Set<number>>();
   private readonly storage: RoomStorage;
   private readonly sessionDurationMs: number;
   private readonly log: RoomOptions["log"];
-  private readonly sizeGuard: PadSizeGuard;
+  private sizeGuard: PadSizeGuard | null = null;
   private meta: PadMeta;
+  private readonly loadPad: PadLoader;
+  private readonly maxCodeBytes: number;
+  /** The document's state vector while it sleeps: a joining client is told it. */
+  private sleepingStateVector: Uint8Array | null = null;
+  /** Frames that need the document, in order, while it is read back. */
+  private waiting: WaitingFrame[] = [];
+  private waking: Promise<void> | null = null;
 
   /** Set by the awareness listener while a member's awareness message is applied. */
   private awarenessChanged = false;
@@ -119,22 +139,25 @@ export class Room {
 
   constructor(options: RoomOptions) {
     this.padId = options.padId;
-    this.doc = options.doc;
     this.storage = options.storage;
     this.sessionDurationMs = options.sessionDurationMs;
     this.log = options.log;
-    this.meta = options.meta;
-    this.loggedClock = options.loggedClock;
-    this.dirty = options.dirty;
-    this.sizeGuard = new PadSizeGuard(this.doc, DocLayout.code, options.maxCodeBytes);
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.loadPad = options.loadPad;
+    this.maxCodeBytes = options.maxCodeBytes;
+    this.meta = options.loaded.meta;
+    this.loggedClock = options.loaded.loggedClock;
+    this.dirty = options.loaded.dirty;
+    // Awareness outlives the pad's document when the room sleeps, so it has a (tiny,
+    // never edited) document of its own: y-protocols wants one for its client id.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc({ gc: false }));
     this.awareness.setLocalState(null); // the server itself is nobody on the pad
-
-    this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
-    this.doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
-    // The database is the truth for metadata: it may have changed (REST) while unloaded.
-    this.setMeta(this.meta);
+    this.attachDocument(options.loaded.doc);
+  }
+
+  /** True while the room has let go of its document. */
+  get isSleeping(): boolean {
+    return this.doc === null;
   }
 
   get memberCount(): number {
@@ -150,15 +173,21 @@ export class Room {
     return this.meta;
   }
 
-  text(): string {
-    return this.doc.getText(DocLayout.code).toJSON();
+  /**
+   * The pad's live text, or undefined while the room sleeps: then the database snapshot
+   * holds all of it.
+   */
+  text(): string | undefined {
+    return this.doc?.getText(DocLayout.code).toJSON();
   }
 
   /** Joins a client: it gets our state vector (so it sends what we lack) and who is here. */
   join(member: RoomMember): void {
     this.members.set(member, new Set());
     this.lastActivity = Date.now();
-    member.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const stateVector =
+      this.doc === null ? this.sleepingStateVector : Y.encodeStateVector(this.doc);
+    if (stateVector !== null) member.send(encodeSyncStep1(stateVector));
     const states = this.awareness.getStates();
     if (states.size > 0) {
       member.send(
@@ -188,18 +217,16 @@ export class Room {
     const message = decodeClientMessage(frame);
     switch (message.kind) {
       case "syncStep1":
-        member.send(
-          encodeSyncStep2(
-            malformedIfThrows(() => Y.encodeStateAsUpdate(this.doc, message.stateVector)),
+        this.withDocument(member, (doc) =>
+          member.send(
+            encodeSyncStep2(
+              malformedIfThrows(() => Y.encodeStateAsUpdate(doc, message.stateVector)),
+            ),
           ),
         );
         return "effective";
       case "update":
-        if (this.sizeGuard.check(message.update, () => this.unappliedUpdates()).empty) {
-          return "effective"; // nothing to log, apply or send on
-        }
-        this.countEdit(member);
-        this.enqueue({ update: message.update, from: member, applied: false });
+        this.withDocument(member, () => this.accept(member, message.update));
         return "effective";
       case "awareness": {
         this.awarenessChanged = false;
@@ -229,20 +256,33 @@ export class Room {
     }
   }
 
-  /** Applies a title/language change made by the server (REST PATCH). */
+  /**
+   * Applies a title/language change made by the server (REST PATCH). A sleeping room takes
+   * it when it wakes (and wakes for it, so that its clients see it now).
+   */
   setMeta(meta: Partial<PadMeta>): void {
     this.meta = { ...this.meta, ...meta };
-    const map = this.doc.getMap<string>(DocLayout.meta);
-    this.doc.transact(() => {
-      for (const [key, value] of Object.entries(meta)) {
-        if (map.get(key) !== value) map.set(key, value);
-      }
-    }, SERVER_ORIGIN);
+    if (this.doc === null) this.wake();
+    else this.writeMeta(this.doc, meta);
   }
 
   /** Waits until every accepted update is logged and applied. */
   async drain(): Promise<void> {
-    while (this.flushing !== null) await this.flushing;
+    while (this.flushing !== null || this.waking !== null) await (this.waking ?? this.flushing);
+  }
+
+  /**
+   * Lets go of the document if the database snapshot holds all of it and nothing is under
+   * way; returns whether it did. The document comes back from storage when needed.
+   */
+  hibernate(): boolean {
+    const doc = this.doc;
+    if (doc === null || this.closed || this.dirty) return false;
+    if (this.flushing !== null || this.snapshotting !== null || this.waking !== null) return false;
+    this.sleepingStateVector = Y.encodeStateVector(doc);
+    this.detachDocument(doc);
+    doc.destroy();
+    return true;
   }
 
   /**
@@ -268,7 +308,97 @@ export class Room {
   destroy(): void {
     this.closed = true;
     this.awareness.destroy();
-    this.doc.destroy();
+    this.awareness.doc.destroy();
+    this.doc?.destroy();
+  }
+
+  private attachDocument(doc: Y.Doc): void {
+    this.doc = doc;
+    this.sleepingStateVector = null;
+    this.sizeGuard = new PadSizeGuard(doc, DocLayout.code, this.maxCodeBytes);
+    doc.on("update", this.onDocUpdate);
+    doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
+    // The database is the truth for metadata: it may have changed (REST) since it was read.
+    this.writeMeta(doc, this.meta);
+  }
+
+  private detachDocument(doc: Y.Doc): void {
+    doc.off("update", this.onDocUpdate);
+    doc.getMap<string>(DocLayout.meta).unobserve(this.onMetaChange);
+    this.doc = null;
+    this.sizeGuard = null;
+  }
+
+  private writeMeta(doc: Y.Doc, meta: Partial<PadMeta>): void {
+    const map = doc.getMap<string>(DocLayout.meta);
+    doc.transact(() => {
+      for (const [key, value] of Object.entries(meta)) {
+        if (map.get(key) !== value) map.set(key, value);
+      }
+    }, SERVER_ORIGIN);
+  }
+
+  /**
+   * Runs `handle` with the document: at once when it is here and nothing waits before it,
+   * else once it is read back, in arrival order. What a late `handle` throws refuses its
+   * member, as a throw from `receive` would.
+   */
+  private withDocument(member: RoomMember, handle: (doc: Y.Doc) => void): void {
+    if (this.doc !== null && this.waiting.length === 0) {
+      handle(this.doc);
+      return;
+    }
+    this.waiting.push({ member, handle });
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.waking !== null || this.closed) return;
+    this.waking = this.loadPad(this.padId)
+      .then(
+        (loaded) => {
+          if (this.closed) {
+            loaded.doc.destroy();
+            return;
+          }
+          this.loggedClock = loaded.loggedClock;
+          this.dirty = loaded.dirty;
+          this.attachDocument(loaded.doc);
+          this.handleWaiting(loaded.doc);
+        },
+        (error: unknown) => {
+          this.log(`pad ${this.padId}: reading the pad back failed`, error);
+          const waiting = this.waiting;
+          this.waiting = [];
+          for (const { member } of waiting) member.refuse(error);
+        },
+      )
+      .finally(() => {
+        this.waking = null;
+      });
+  }
+
+  private handleWaiting(doc: Y.Doc): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const { member, handle } of waiting) {
+      if (!this.members.has(member)) continue; // it left, or was refused for an earlier frame
+      try {
+        handle(doc);
+      } catch (error) {
+        member.refuse(error);
+      }
+    }
+  }
+
+  /** A client's update: checked, then logged, applied and sent on in `flush`. */
+  private accept(member: RoomMember, update: Uint8Array): void {
+    const sizeGuard = this.sizeGuard as PadSizeGuard; // present with the document
+    if (sizeGuard.check(update, () => this.unappliedUpdates()).empty) {
+      return; // nothing to log, apply or send on
+    }
+    this.countEdit(member);
+    this.enqueue({ update, from: member, applied: false });
   }
 
   private enqueue(pending: PendingUpdate): void {
@@ -324,8 +454,9 @@ export class Room {
       this.lastActivity = Date.now();
       try {
         // One apply and one encoding for the whole batch; Yjs skips what it already has
-        // (the server's own changes, duplicates).
-        Y.applyUpdate(this.doc, merged, LOGGED_ORIGIN);
+        // (the server's own changes, duplicates). Present: a room with updates under way
+        // does not sleep.
+        Y.applyUpdate(this.doc as Y.Doc, merged, LOGGED_ORIGIN);
       } catch (error) {
         // Decodable but not applicable: refuse the senders; the log entry is skipped on load.
         this.log(`pad ${this.padId}: update rejected`, error);
@@ -432,8 +563,9 @@ export class Room {
     }
     if (Object.keys(revert).length > 0) {
       // A client wrote a value the database would refuse: put the valid one back, for everyone.
+      const doc = event.target.doc;
       queueMicrotask(() => {
-        if (!this.closed) this.setMeta(revert);
+        if (!this.closed && doc !== null && this.doc === doc) this.writeMeta(doc, revert);
       });
     }
     if (Object.keys(accepted).length === 0) return;
@@ -462,12 +594,14 @@ export class Room {
   }
 
   private async writeSnapshot(): Promise<void> {
-    if (!this.dirty) return;
+    // A room with changes the database lacks never sleeps.
+    const doc = this.doc;
+    if (!this.dirty || doc === null) return;
     // Everything below is read in one synchronous step, so the state, the text and the log
     // clock describe the same moment.
     const clock = this.loggedClock;
-    const docState = Y.encodeStateAsUpdate(this.doc);
-    const code = this.text();
+    const docState = Y.encodeStateAsUpdate(doc);
+    const code = doc.getText(DocLayout.code).toJSON();
     const edits = this.editsByUser;
     this.editsByUser = new Map();
     this.dirty = false;

@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import { RateLimiterRes, type RateLimiterMemory } from "rate-limiter-flexible";
 import { WebSocket, type RawData } from "ws";
 import { CloseCodes, type CloseCode, type PadUser } from "@codepad/shared";
+import { PadGoneError } from "../rooms/pad-loader.ts";
 import { PadTooLargeError } from "../rooms/pad-size-guard.ts";
 import type { MessageEffect, Room } from "../rooms/room.ts";
 import type { RoomMember } from "../rooms/room-member.ts";
@@ -145,17 +146,25 @@ export class Connection implements RoomMember {
       this.count(room.receive(this, frame));
     } catch (error) {
       this.count("effective");
-      if (error instanceof MalformedMessageError) {
-        this.close(CloseCodes.malformed);
-        return;
-      }
-      if (error instanceof PadTooLargeError) {
-        this.close(CloseCodes.tooLarge);
-        return;
-      }
-      this.log(`pad ${room.padId}: failed to handle a message`, error);
-      this.close(CloseCodes.internalError);
+      this.refuse(error);
     }
+  }
+
+  refuse(error: unknown): void {
+    if (error instanceof MalformedMessageError) {
+      this.close(CloseCodes.malformed);
+      return;
+    }
+    if (error instanceof PadTooLargeError) {
+      this.close(CloseCodes.tooLarge);
+      return;
+    }
+    if (error instanceof PadGoneError) {
+      this.close(CloseCodes.gone);
+      return;
+    }
+    this.log(`pad ${this.room?.padId ?? "?"}: failed to handle a message`, error);
+    this.close(CloseCodes.internalError);
   }
 }
 

@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCodes, isValidSessionId } from "@codepad/shared";
 import type { ActivityRecorder } from "../persistence/activity-recorder.ts";
 import { clientIp } from "../http/client-ip.ts";
-import { PadGoneError, PadNotFoundError, type RoomRegistry } from "../rooms/registry.ts";
+import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
+import type { RoomRegistry } from "../rooms/registry.ts";
 import { Connection } from "./connection.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
 
