@@ -33,4 +33,32 @@ describe("heartbeat", () => {
       await server.stop();
     }
   });
+
+  it(
+    "keeps a client alone on its pad connected past y-websocket's 30 s silence timeout",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      // The stock client drops a socket that received no message for 30 s; a client alone on a
+      // pad only ever sends (its awareness renewals every 15 s), so the server must answer.
+      const server = await startTestServer();
+      const pad = await createPad(server.url);
+      const lone = connectClient(server.url, pad.sessionId);
+      try {
+        await waitSynced(lone);
+        lone.provider.awareness.setLocalStateField("user", { id: "lone", name: "Lone" });
+        const disconnects: number[] = [];
+        lone.provider.on("status", ({ status }: { status: string }) => {
+          if (status === "disconnected") disconnects.push(Date.now());
+        });
+        await new Promise((resolve) => setTimeout(resolve, 36_000));
+        assert.deepEqual(disconnects, [], "the client reconnected: it heard nothing for 30 s");
+        assert.equal(lone.provider.wsconnected, true);
+      } finally {
+        lone.destroy();
+        await server.stop();
+      }
+    },
+  );
 });

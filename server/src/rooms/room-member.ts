@@ -12,6 +12,8 @@ export interface RoomMember {
    * at once.
    */
   refuse(error: unknown): void;
+  /** When a frame was last written to this client (ms since the epoch). */
+  readonly lastSentAt: number;
   /** The user this client announced in its awareness state, once it has. */
   user: PadUser | undefined;
 }

@@ -16,6 +16,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  KEEP_ALIVE_FRAME,
   MalformedMessageError,
 } from "../ws/frames.ts";
 import type { PadMeta } from "./pad-document.ts";
@@ -68,6 +69,9 @@ type PendingItem = PendingUpdate | PendingAwareness;
  * new (the stock client echoes others' awareness), which rate limits treat as cheap.
  */
 export type MessageEffect = "effective" | "echo";
+
+/** Silence after which a client's awareness renewal is answered with KEEP_ALIVE_FRAME. */
+const KEEP_ALIVE_AFTER_MS = 10_000;
 
 /** Origin of client updates applied after they were logged. */
 const LOGGED_ORIGIN = Symbol("logged");
@@ -233,6 +237,9 @@ export class Room {
         malformedIfThrows(() =>
           awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, member),
         );
+        // Clients renew their awareness every 15 s; one that has heard nothing from us for a
+        // while (alone on the pad) gets a keep-alive, or its client would reconnect at 30 s.
+        if (Date.now() - member.lastSentAt >= KEEP_ALIVE_AFTER_MS) member.send(KEEP_ALIVE_FRAME);
         // The stock client sends back every awareness change it receives, others' included.
         // Such echoes carry nothing new: forwarding them would multiply traffic by the
         // number of clients, so only news is forwarded, as the client's own bytes.

@@ -28,6 +28,7 @@ export class Connection implements RoomMember {
   user: PadUser | undefined;
   /** Set by the heartbeat; a client that has not answered the previous ping is dead. */
   alive = true;
+  lastSentAt = Date.now();
   private room: Room | undefined;
   private outbox: Uint8Array[] = [];
   private early: Uint8Array[] = [];
@@ -90,6 +91,7 @@ export class Connection implements RoomMember {
     socket?.cork();
     for (const frame of frames) this.ws.send(frame);
     socket?.uncork();
+    this.lastSentAt = Date.now();
   };
 
   /** Joins the room and handles, in order, what the client sent while it was loading. */

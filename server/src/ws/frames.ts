@@ -71,3 +71,10 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
 }
+
+/**
+ * An awareness update with no entries: it changes nothing for the client that applies it,
+ * but it is a message. The stock y-websocket client closes and reconnects a socket that has
+ * received no message for 30 s, which is what a lone client on a pad would otherwise see.
+ */
+export const KEEP_ALIVE_FRAME: Uint8Array = encodeAwareness(new Uint8Array([0]));
