@@ -386,11 +386,15 @@ export class Room {
   private handleWaiting(doc: Y.Doc): void {
     const waiting = this.waiting;
     this.waiting = [];
+    // A refused member's socket is closing: its later frames are dropped, as they would be
+    // had they not waited.
+    const refused = new Set<RoomMember>();
     for (const { member, handle } of waiting) {
-      if (!this.members.has(member)) continue; // it left, or was refused for an earlier frame
+      if (!this.members.has(member) || refused.has(member)) continue;
       try {
         handle(doc);
       } catch (error) {
+        refused.add(member);
         member.refuse(error);
       }
     }
