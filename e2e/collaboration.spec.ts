@@ -218,6 +218,54 @@ test("a pad survives a server restart and a crash; open editors reconnect withou
   await reopened.context.close();
 });
 
+test("a pad whose document left memory while both stayed wakes for the next key", async ({
+  browser,
+}, testInfo) => {
+  // A server that lets go of a document after 1 s without edits or joins.
+  const sleepy = await CodepadServer.start({ IDLE_DOC_TIMEOUT: "1" });
+  try {
+    const response = await fetch(`${sleepy.url}/api/sessions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "Sleepy", language: "javascript", code: "// start\n" }),
+    });
+    const { session } = (await response.json()) as { session: { sessionId: string } };
+    const url = `${sleepy.url}/${session.sessionId}`;
+    const alice = await openEditor(browser, url, "Alice Test");
+    const bob = await openEditor(browser, url, "Bob Test");
+    await typeAtEnd(alice.page, "const a = 1;\n");
+    await expect.poll(() => sharedText(bob.page)).toBe("// start\nconst a = 1;\n");
+
+    const sleepingRooms = async () =>
+      ((await (await fetch(`${sleepy.url}/api/health`)).json()) as { sleepingRooms: number })
+        .sleepingRooms;
+    await expect.poll(sleepingRooms, { timeout: 20_000 }).toBe(1);
+    // Presence does not need the document: both still see each other, connected.
+    for (const page of [alice.page, bob.page]) {
+      await expect(page.getByTestId("connection-status")).toHaveAttribute(
+        "data-status",
+        "connected",
+      );
+      await expect(page.getByTestId("online-user")).toHaveCount(2);
+    }
+
+    await typeAtEnd(bob.page, "const b = 2;\n");
+    const expected = "// start\nconst a = 1;\nconst b = 2;\n";
+    await expect.poll(() => sharedText(alice.page)).toBe(expected);
+    await expect(alice.page.locator(".monaco-editor .view-lines")).toContainText("const b = 2;");
+    await alice.page.screenshot({ path: testInfo.outputPath("after-waking.png") });
+
+    // Asleep again, a page load gets all of it, once.
+    await expect.poll(sleepingRooms, { timeout: 20_000 }).toBe(1);
+    await bob.page.reload();
+    await expect.poll(() => sharedText(bob.page)).toBe(expected);
+    await alice.context.close();
+    await bob.context.close();
+  } finally {
+    await sleepy.dispose();
+  }
+});
+
 test("unknown and deleted pads say so", async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
