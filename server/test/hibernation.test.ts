@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import * as encoding from "lib0/encoding";
-import { connectClient, waitSynced, type TestClient } from "./support/clients.ts";
+import { clientsOf, waitSynced } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
 import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
@@ -14,21 +14,15 @@ import { waitUntil } from "./support/wait.ts";
 for (const storage of storageKinds) {
   describe(`idle pads on ${storage}`, { timeout: 60_000 }, () => {
     let server: TestServer;
-    const clients: TestClient[] = [];
-    const connect = (padId: string) => {
-      const client = connectClient(server.url, padId);
-      clients.push(client);
-      return client;
-    };
+    const clients = clientsOf(() => server.url);
+    const connect = clients.connect;
 
     before(async () => {
       server = await startTestServer({ storage, env: { IDLE_DOC_TIMEOUT: "1" } });
     });
     // Each test's clients leave at its end, so that its room unloads and only the next
     // test's room can sleep.
-    afterEach(() => {
-      for (const client of clients.splice(0)) client.destroy();
-    });
+    afterEach(() => clients.leaveAll());
     after(async () => {
       await server.stop();
     });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as Y from "yjs";
-import { connectClient, waitClosedWith, waitSynced, type TestClient } from "./support/clients.ts";
+import { clientsOf, waitClosedWith, waitSynced } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
 import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
@@ -10,19 +10,15 @@ import { waitUntil } from "./support/wait.ts";
 for (const storage of storageKinds) {
   describe(`WebSocket sync on ${storage}`, () => {
     let server: TestServer;
-    const clients: TestClient[] = [];
-    const connect = (padId: string) => {
-      const client = connectClient(server.url, padId);
-      clients.push(client);
-      return client;
-    };
+    const clients = clientsOf(() => server.url);
+    const connect = clients.connect;
     const wsUrl = (padId: string) => `${server.url.replace("http", "ws")}/ws/${padId}`;
 
     before(async () => {
       server = await startTestServer({ storage });
     });
     after(async () => {
-      for (const client of clients) client.destroy();
+      clients.leaveAll();
       await server.stop();
     });
 
@@ -216,8 +212,7 @@ for (const storage of storageKinds) {
     it("keeps an edit made while the room loads (updates queued before sync)", async () => {
       const pad = await createPad(server.url, { code: "x" });
       const doc = new Y.Doc();
-      const offline = connectClient(server.url, pad.sessionId);
-      clients.push(offline);
+      const offline = connect(pad.sessionId);
       // Edits made before the first sync are sent in the client's sync step 2.
       offline.doc.getText("code").insert(0, "early ");
       await waitSynced(offline);

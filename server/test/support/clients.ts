@@ -51,3 +51,21 @@ export async function waitClosedWith(client: TestClient, code: number, timeoutMs
   );
   return client.closes.find((close) => close.code === code);
 }
+
+/**
+ * Stock clients of one test server, remembered so that a suite can let them all go at once
+ * (`leaveAll`). `baseUrl` is read at each connect: suites start their server in `before`.
+ */
+export function clientsOf(baseUrl: () => string) {
+  const connected: TestClient[] = [];
+  return {
+    connect: (padId: string): TestClient => {
+      const client = connectClient(baseUrl(), padId);
+      connected.push(client);
+      return client;
+    },
+    leaveAll: (): void => {
+      for (const client of connected.splice(0)) client.destroy();
+    },
+  };
+}
