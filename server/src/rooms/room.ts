@@ -219,17 +219,18 @@ export class Room {
   receive(member: RoomMember, frame: Uint8Array): MessageEffect {
     const message = decodeClientMessage(frame);
     switch (message.kind) {
-      case "syncStep1":
-        this.withDocument(member, (doc) =>
-          member.send(
-            encodeSyncStep2(
-              malformedIfThrows(() => Y.encodeStateAsUpdate(doc, message.stateVector)),
-            ),
-          ),
-        );
+      case "syncStep1": {
+        const doc = this.readyDocument();
+        if (doc !== null) this.answerSyncStep1(member, doc, message.stateVector);
+        else
+          this.afterWaking(member, (woken) =>
+            this.answerSyncStep1(member, woken, message.stateVector),
+          );
         return "effective";
+      }
       case "update":
-        this.withDocument(member, () => this.accept(member, message.update));
+        if (this.readyDocument() !== null) this.accept(member, message.update);
+        else this.afterWaking(member, () => this.accept(member, message.update));
         return "effective";
       case "awareness": {
         this.awarenessChanged = false;
@@ -344,17 +345,24 @@ export class Room {
   }
 
   /**
-   * Runs `handle` with the document: at once when it is here and nothing waits before it,
-   * else once it is read back, in arrival order. What a late `handle` throws refuses its
-   * member, as a throw from `receive` would.
+   * The document, if a frame that needs it can be handled now: it is here and no earlier
+   * frame waits for it. Else null, and the frame goes through `afterWaking`.
    */
-  private withDocument(member: RoomMember, handle: (doc: Y.Doc) => void): void {
-    if (this.doc !== null && this.waiting.length === 0) {
-      handle(this.doc);
-      return;
-    }
+  private readyDocument(): Y.Doc | null {
+    return this.waiting.length === 0 ? this.doc : null;
+  }
+
+  /**
+   * Runs `handle` once the document is read back, after the frames that wait before it.
+   * What it throws refuses its member, as a throw from `receive` would.
+   */
+  private afterWaking(member: RoomMember, handle: (doc: Y.Doc) => void): void {
     this.waiting.push({ member, handle });
     this.wake();
+  }
+
+  private answerSyncStep1(member: RoomMember, doc: Y.Doc, stateVector: Uint8Array): void {
+    member.send(encodeSyncStep2(malformedIfThrows(() => Y.encodeStateAsUpdate(doc, stateVector))));
   }
 
   private wake(): void {
