@@ -8,19 +8,11 @@ import * as Y from "yjs";
 import { openDatabase } from "../src/db/client.ts";
 import { sessions } from "../src/db/schema.ts";
 import { connectClient, waitClosedWith, waitSynced, type TestClient } from "./support/clients.ts";
+import { updateFrame } from "./support/frames.ts";
 import { createPad } from "./support/pads.ts";
 import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
 import { waitUntil } from "./support/wait.ts";
-
-/** A sync-update frame as a client sends it. */
-function updateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
 
 /** An awareness frame announcing `clientId` at `clock`. */
 function awarenessFrame(clientId: number, clock: number): Uint8Array {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
 import { clientsOf, waitSynced } from "./support/clients.ts";
+import { updateFrame } from "./support/frames.ts";
 import { createPad } from "./support/pads.ts";
 import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
@@ -113,12 +114,13 @@ for (const storage of storageKinds) {
       const bad = rawSocket(`${server.url.replace("http", "ws")}/ws/${pad.sessionId}`);
       await bad.opened;
       await waitAsleep();
-      // A well-formed sync frame whose update Yjs cannot decode: refused after the read.
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, 0);
-      encoding.writeVarUint(encoder, 2);
-      encoding.writeVarUint8Array(encoder, new Uint8Array([200, 1, 2, 3, 250, 250]));
-      bad.ws.send(encoding.toUint8Array(encoder));
+      // A well-formed sync frame whose update Yjs cannot decode, refused after the read, and
+      // right behind it a valid edit: a refused client's later frames are dropped, as they
+      // are when nothing waits.
+      bad.ws.send(updateFrame(new Uint8Array([200, 1, 2, 3, 250, 250])));
+      const sneaky = new Y.Doc();
+      sneaky.getText("code").insert(0, "EVIL");
+      bad.ws.send(updateFrame(Y.encodeStateAsUpdate(sneaky)));
       assert.equal((await bad.closed).code, 4400);
       good.doc.getText("code").insert(4, "!");
       const other = connect(pad.sessionId);
