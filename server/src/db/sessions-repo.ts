@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import {
   activityLogs,
@@ -19,6 +19,21 @@ export interface SnapshotWrite {
   activity: NewActivityRow[];
 }
 
+export interface PadLoadRow {
+  sessionId: string;
+  title: string;
+  language: string;
+  isActive: boolean;
+  docState: Uint8Array | null;
+}
+
+export interface PadPresence {
+  sessionId: string;
+  activeUsers: number;
+  /** Set when someone joined since the last write. */
+  joined?: { at: Date; expiresAt: Date };
+}
+
 /** Every query on the sessions and activity_logs tables; the rest of the server uses only this. */
 export class SessionsRepo {
   constructor(private readonly db: Db) {}
@@ -35,20 +50,22 @@ export class SessionsRepo {
   }
 
   /**
-   * What loading a pad's room needs: its document state without its text, which is as large
-   * and was half of the time to load a 1 MiB pad.
+   * What loading a pad's room needs, for several pads at once (see `batchLookups`): its
+   * document state without its text, which is as large and was half of the time to load a
+   * 1 MiB pad.
    */
-  async findForLoad(sessionId: string) {
-    const [row] = await this.db
+  async findManyForLoad(sessionIds: string[]): Promise<Map<string, PadLoadRow>> {
+    const rows = await this.db
       .select({
+        sessionId: sessions.sessionId,
         title: sessions.title,
         language: sessions.language,
         isActive: sessions.isActive,
         docState: sessions.docState,
       })
       .from(sessions)
-      .where(eq(sessions.sessionId, sessionId));
-    return row;
+      .where(inArray(sessions.sessionId, sessionIds));
+    return new Map(rows.map((row) => [row.sessionId, row]));
   }
 
   /** Title and language, as changed through REST or by a client through the document. */
@@ -64,21 +81,29 @@ export class SessionsRepo {
     return row;
   }
 
-  /** Someone joined: that is activity, so the pad's expiry moves. */
-  async recordJoin(
-    sessionId: string,
-    at: Date,
-    expiresAt: Date,
-    activeUsers: number,
-  ): Promise<void> {
-    await this.db
-      .update(sessions)
-      .set({ lastActive: at, expiresAt, activeUsers })
-      .where(and(eq(sessions.sessionId, sessionId), eq(sessions.isActive, true)));
-  }
-
-  async setActiveUsers(sessionId: string, activeUsers: number): Promise<void> {
-    await this.db.update(sessions).set({ activeUsers }).where(eq(sessions.sessionId, sessionId));
+  /**
+   * Who is on each pad now, and for pads someone joined, the join as activity that moves
+   * the expiry; one statement for many pads (a reconnect storm joins hundreds at once).
+   * Pads that have ended are left as they are.
+   */
+  async recordPresence(pads: PadPresence[]): Promise<void> {
+    if (pads.length === 0) return;
+    const values = sql.join(
+      pads.map(
+        (pad) =>
+          sql`(${pad.sessionId}::varchar, ${pad.activeUsers}::integer, ${
+            pad.joined?.at.toISOString() ?? null
+          }::timestamptz, ${pad.joined?.expiresAt.toISOString() ?? null}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    await this.db.execute(sql`
+      update sessions set
+        active_users = v.active_users,
+        last_active = coalesce(v.joined_at, sessions.last_active),
+        expires_at = coalesce(v.expires_at, sessions.expires_at)
+      from (values ${values}) as v(session_id, active_users, joined_at, expires_at)
+      where sessions.session_id = v.session_id and sessions.is_active`);
   }
 
   async insertActivity(rows: NewActivityRow[]): Promise<void> {

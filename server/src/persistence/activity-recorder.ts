@@ -1,8 +1,8 @@
 import type { NewActivityRow } from "../db/schema.ts";
-import type { SessionsRepo } from "../db/sessions-repo.ts";
+import type { PadPresence, SessionsRepo } from "../db/sessions-repo.ts";
 import { yieldToEventLoop } from "../yield-to-event-loop.ts";
 
-/** Rows per INSERT: 10,000 in one statement held the event loop for a third of a second. */
+/** Rows per statement: 10,000 in one INSERT held the event loop for a third of a second. */
 const ROWS_PER_INSERT = 250;
 
 interface PadActivity {
@@ -77,14 +77,19 @@ export class ActivityRecorder {
           await this.repo.insertActivity(rows.slice(start, start + ROWS_PER_INSERT));
           await yieldToEventLoop();
         }
-        for (const [padId, pad] of pads) {
+        const presence = [...pads].map(([padId, pad]): PadPresence => {
+          const joined =
+            pad.joinedAt === undefined
+              ? undefined
+              : {
+                  at: pad.joinedAt,
+                  expiresAt: new Date(pad.joinedAt.getTime() + this.sessionDurationMs),
+                };
+          return { sessionId: padId, activeUsers: pad.activeUsers, joined };
+        });
+        for (let start = 0; start < presence.length; start += ROWS_PER_INSERT) {
+          await this.repo.recordPresence(presence.slice(start, start + ROWS_PER_INSERT));
           await yieldToEventLoop();
-          if (pad.joinedAt === undefined) {
-            await this.repo.setActiveUsers(padId, pad.activeUsers);
-          } else {
-            const expiresAt = new Date(pad.joinedAt.getTime() + this.sessionDurationMs);
-            await this.repo.recordJoin(padId, pad.joinedAt, expiresAt, pad.activeUsers);
-          }
         }
       } catch (error) {
         this.log("recording join/leave activity failed", error);

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { batchLookups } from "../db/batch-lookups.ts";
 import type { SessionsRepo } from "../db/sessions-repo.ts";
 import type { UpdateLog } from "../persistence/update-log.ts";
 import type { PadMeta } from "./pad-document.ts";
@@ -18,6 +19,9 @@ export interface LoadedPad {
 
 export type PadLoader = (padId: string) => Promise<LoadedPad>;
 
+/** Pads whose rows are read with one query when many rooms open at once. */
+const ROWS_PER_LOOKUP = 100;
+
 /**
  * Reads a pad from storage. Throws PadNotFoundError or PadGoneError when it does not exist
  * or has ended, so that nothing is ever saved over the stored state of a pad that could
@@ -28,8 +32,9 @@ export function createPadLoader(
   updateLog: UpdateLog,
   log: (message: string, error?: unknown) => void,
 ): PadLoader {
+  const findRow = batchLookups((padIds: string[]) => repo.findManyForLoad(padIds), ROWS_PER_LOOKUP);
   return async (padId) => {
-    const row = await repo.findForLoad(padId);
+    const row = await findRow(padId);
     if (row === undefined) throw new PadNotFoundError(padId);
     if (!row.isActive) throw new PadGoneError(padId);
     // The pad id as guid spares a random UUID per load; it never leaves this process.

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import fs from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { eq, inArray } from "drizzle-orm";
+import * as Y from "yjs";
+import { openDatabase, type Database } from "../src/db/client.ts";
+import { sessions } from "../src/db/schema.ts";
+import { SessionsRepo } from "../src/db/sessions-repo.ts";
+import { UpdateLog } from "../src/persistence/update-log.ts";
+import { createPadLoader, PadGoneError, PadNotFoundError } from "../src/rooms/pad-loader.ts";
+import { createTestDatabase, makeTempDir, storageKinds } from "./support/test-server.ts";
+
+/**
+ * The queries that many rooms share when they open or are joined at once: one statement
+ * for many pads must give each pad its own answer, and leave ended pads alone.
+ */
+for (const storage of storageKinds) {
+  describe(`pad queries for many pads at once on ${storage}`, () => {
+    let database: Database;
+    let repo: SessionsRepo;
+    let updateLog: UpdateLog;
+    let logDir: string;
+    let cleanUp: () => Promise<void>;
+
+    before(async () => {
+      if (storage === "postgres") {
+        const testDatabase = await createTestDatabase();
+        database = await openDatabase({
+          databaseUrl: testDatabase.url,
+          dataDir: "",
+          poolSize: 2,
+        });
+        cleanUp = testDatabase.drop;
+      } else {
+        const dataDir = await makeTempDir();
+        database = await openDatabase({ databaseUrl: undefined, dataDir, poolSize: 1 });
+        cleanUp = () => fs.rm(dataDir, { recursive: true, force: true });
+      }
+      repo = new SessionsRepo(database.db);
+      logDir = await makeTempDir();
+      updateLog = await UpdateLog.open(logDir);
+    });
+    after(async () => {
+      await updateLog.close();
+      await fs.rm(logDir, { recursive: true, force: true });
+      await database.close();
+      await cleanUp();
+    });
+
+    const longAgo = new Date("2026-01-01T00:00:00Z");
+    const later = new Date("2026-02-01T00:00:00Z");
+    const insertPads = async (prefix: string, count: number) => {
+      const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+      await database.db.insert(sessions).values(
+        ids.map((sessionId, i) => ({
+          sessionId,
+          title: `pad ${i}`,
+          language: "python",
+          ownerKeyHash: "0".repeat(64),
+          docState: documentWith(`text of pad ${i}`),
+          lastActive: longAgo,
+          expiresAt: later,
+        })),
+      );
+      return ids;
+    };
+
+    it("loads every pad opened in the same turn, each with its own row or error", async () => {
+      const ids = await insertPads("load", 150); // more than one lookup's worth
+      await database.db
+        .update(sessions)
+        .set({ isActive: false })
+        .where(eq(sessions.sessionId, ids[7]!));
+      const loadPad = createPadLoader(repo, updateLog, () => {});
+      const results = await Promise.allSettled(
+        [...ids, "loadmissing1", ids[3]!].map((padId) => loadPad(padId)),
+      );
+      for (const [i, result] of results.slice(0, ids.length).entries()) {
+        if (i === 7) {
+          assert.ok(result.status === "rejected" && result.reason instanceof PadGoneError);
+          continue;
+        }
+        if (result.status === "rejected") throw result.reason;
+        assert.equal(result.value.meta.title, `pad ${i}`);
+        assert.equal(result.value.doc.guid, ids[i]);
+        assert.equal(result.value.doc.getText("code").toJSON(), `text of pad ${i}`);
+      }
+      const missing = results[ids.length]!;
+      assert.ok(missing.status === "rejected" && missing.reason instanceof PadNotFoundError);
+      const again = results[ids.length + 1]!;
+      assert.ok(again.status === "fulfilled" && again.value.meta.title === "pad 3");
+    });
+
+    it("records who is on many pads in one statement; a join moves the expiry", async () => {
+      const [joined, left, ended] = await insertPads("pres", 3);
+      await database.db
+        .update(sessions)
+        .set({ isActive: false })
+        .where(eq(sessions.sessionId, ended!));
+      const at = new Date("2026-03-01T12:00:00Z");
+      const expiresAt = new Date("2026-03-08T12:00:00Z");
+      await repo.recordPresence([
+        { sessionId: joined!, activeUsers: 3, joined: { at, expiresAt } },
+        { sessionId: left!, activeUsers: 1 },
+        { sessionId: ended!, activeUsers: 5, joined: { at, expiresAt } },
+      ]);
+      const rows = await database.db
+        .select()
+        .from(sessions)
+        .where(inArray(sessions.sessionId, [joined!, left!, ended!]));
+      const byId = new Map(rows.map((row) => [row.sessionId, row]));
+      const summary = (id: string) => {
+        const row = byId.get(id)!;
+        return [row.activeUsers, row.lastActive.toISOString(), row.expiresAt.toISOString()];
+      };
+      assert.deepEqual(summary(joined!), [3, at.toISOString(), expiresAt.toISOString()]);
+      assert.deepEqual(summary(left!), [1, longAgo.toISOString(), later.toISOString()]);
+      assert.deepEqual(summary(ended!), [0, longAgo.toISOString(), later.toISOString()]);
+    });
+  });
+}
+
+function documentWith(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText("code").insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
