@@ -53,6 +53,12 @@ describe("update log (y-leveldb)", () => {
     assert.deepEqual(plain(await log.read("pad-c")), plain([bytes(4)]));
     await log.compact("pad-c", 1); // an older snapshot's compaction changes nothing
     assert.deepEqual(plain(await log.read("pad-c")), plain([bytes(4)]));
+    // Compacted through its last entry, the log is empty (and known to be without a read)
+    // until the next append.
+    await log.compact("pad-c", 3);
+    assert.deepEqual(plain(await log.read("pad-c")), []);
+    assert.equal(await log.append("pad-c", bytes(5)), 4);
+    assert.deepEqual(plain(await log.read("pad-c")), plain([bytes(5)]));
   });
 
   it("clears a pad's whole log and lists pads with logs", async () => {

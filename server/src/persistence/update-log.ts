@@ -190,7 +190,12 @@ export class UpdateLog {
 
   /** The updates logged for a pad since its last compaction, oldest first. */
   async read(padId: string): Promise<Uint8Array[]> {
-    if (!this.nextClocks.has(padId)) return [];
+    // Known empty: no entries since open, or every one of them compacted (a pad that went
+    // to sleep after its snapshot wakes without a LevelDB read).
+    const next = this.nextClocks.get(padId);
+    if (next === undefined) return [];
+    const emptyThrough = this.compactedThrough.get(padId);
+    if (emptyThrough !== undefined && emptyThrough >= next - 1) return [];
     return getLevelUpdates(this.db, padId);
   }
 
