@@ -46,6 +46,9 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   // BENCH_PROFILE_DIR=dir writes a CPU profile of every server into dir (node --cpu-prof).
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profiling = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  // BENCH_NODE_FLAGS="--max-semi-space-size=2 …" starts every server (peers too) with these
+  // node flags: a deployment's tuning, measured against the same tuning of the others.
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const inspectPort = options.inspect === true ? await freePort() : null;
   const inspecting =
     inspectPort === null ? [] : ["--expose-gc", `--inspect=127.0.0.1:${inspectPort}`];
@@ -57,6 +60,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       String(options.cpu),
       ...profiling,
       ...inspecting,
+      ...nodeFlags,
       ...options.nodeArgs,
     ],
     {
