@@ -2,9 +2,7 @@ import type { PublicSessionSummary } from "@codepad/shared";
 import { useCallback, useEffect, useState } from "react";
 import { describeApiError } from "../api/api-error.ts";
 import { listPublicSessions } from "../api/client.ts";
-import { handleLinkClick } from "../app/navigation.ts";
-import { languageName } from "./language-name.ts";
-import { formatRelativeTime } from "./relative-time.ts";
+import { PadLink } from "./PadLink.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -56,20 +54,7 @@ export function PublicPadsList() {
         <ul className="pad-list">
           {list.sessions.map((pad) => (
             <li key={pad.sessionId} className="pad-list-item">
-              <a
-                className="pad-link"
-                href={`/${pad.sessionId}`}
-                onClick={(event) => handleLinkClick(event, `/${pad.sessionId}`)}
-              >
-                <span className="pad-link-title">{pad.title}</span>
-                <span className="pad-link-meta">
-                  <span className="language-tag">{languageName(pad.language)}</span>
-                  {pad.activeUsers > 0 && (
-                    <span className="pad-online">{pad.activeUsers} online</span>
-                  )}
-                  <span>created {formatRelativeTime(pad.createdAt)}</span>
-                </span>
-              </a>
+              <PadLink {...pad} />
             </li>
           ))}
         </ul>

@@ -1,7 +1,5 @@
-import { handleLinkClick } from "../app/navigation.ts";
 import { removeRecentPad, useRecentPads } from "../storage/recent-pads.ts";
-import { languageName } from "./language-name.ts";
-import { formatRelativeTime } from "./relative-time.ts";
+import { PadLink } from "./PadLink.tsx";
 
 /** Pads created in this browser (newest first), each removable from the list. */
 export function RecentPadsList() {
@@ -15,17 +13,7 @@ export function RecentPadsList() {
         <ul className="pad-list">
           {pads.map((pad) => (
             <li key={pad.sessionId} className="pad-list-item" data-testid="recent-pad">
-              <a
-                className="pad-link"
-                href={`/${pad.sessionId}`}
-                onClick={(event) => handleLinkClick(event, `/${pad.sessionId}`)}
-              >
-                <span className="pad-link-title">{pad.title}</span>
-                <span className="pad-link-meta">
-                  <span className="language-tag">{languageName(pad.language)}</span>
-                  <span>created {formatRelativeTime(pad.createdAt)}</span>
-                </span>
-              </a>
+              <PadLink {...pad} />
               <button
                 type="button"
                 className="icon-button"
