@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isValidSessionId, type ApiErrorBody } from "@codepad/shared";
+import { connectClient, waitSynced } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
+import { waitUntil } from "./support/wait.ts";
 
 async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
@@ -224,6 +226,29 @@ for (const storage of storageKinds) {
       );
       await expectError(await send("/api/sessions?page=0"), 400, "invalid_data");
       await expectError(await send("/api/sessions?limit=abc"), 400, "invalid_data");
+    });
+
+    it("keeps a join without edits as activity once the pad has left memory", async () => {
+      const pad = await createPad(server.url, { title: "only looked at" });
+      const lastActive = async () => {
+        const body = await json(await send(`/api/sessions/${pad.sessionId}`));
+        return Date.parse(String((body["session"] as Record<string, unknown>)["lastActive"]));
+      };
+      const createdActive = await lastActive();
+      const viewer = connectClient(server.url, pad.sessionId);
+      try {
+        await waitSynced(viewer);
+        // Joins reach the database in batches, about once a second.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      } finally {
+        viewer.destroy();
+      }
+      // Nothing was edited, so no snapshot writes lastActive: only the recorded join does.
+      await waitUntil(async () => {
+        const health = await json(await send("/api/health"));
+        return health["rooms"] === 0;
+      }, "the room to unload");
+      assert.ok((await lastActive()) > createdActive, "the join moved lastActive (and expiry)");
     });
 
     it("answers unknown API routes with a JSON 404", async () => {
