@@ -9,9 +9,10 @@ const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const CREATE_CONCURRENCY = 16;
 
 /**
- * Codepad as a user runs it: `node --import tsx server/src/main.ts`, embedded storage
- * (PGlite + LevelDB update log) in a fresh DATA_DIR, default SNAPSHOT_INTERVAL. The abuse
- * limits are raised because every bench client comes from 127.0.0.1.
+ * Codepad as a user runs it (`npm start`): `node --max-semi-space-size=4 --import tsx
+ * server/src/main.ts`, embedded storage (PGlite + LevelDB update log) in a fresh DATA_DIR,
+ * default SNAPSHOT_INTERVAL. The abuse limits are raised because every bench client comes
+ * from 127.0.0.1.
  */
 export const codepad: Target = {
   name: "codepad",
@@ -23,6 +24,8 @@ export const codepad: Target = {
     const port = await freePort();
     const launch = () =>
       spawnServer({
+        // As `npm start` runs it (see the root package.json).
+        nodeFlags: ["--max-semi-space-size=4"],
         nodeArgs: ["--import", "tsx", "server/src/main.ts"],
         cwd: repoRoot,
         env: {

@@ -17,7 +17,12 @@ export interface ServerProcess {
 }
 
 export interface SpawnOptions {
-  /** Node arguments after `node`, e.g. ["--import", "tsx", "server/src/main.ts"]. */
+  /**
+   * Node flags the target runs with in production, e.g. ["--max-semi-space-size=4"];
+   * BENCH_NODE_FLAGS come after them, so a trial can override them.
+   */
+  nodeFlags?: string[];
+  /** Node arguments after the flags, e.g. ["--import", "tsx", "server/src/main.ts"]. */
   nodeArgs: string[];
   cwd: string;
   env: Record<string, string>;
@@ -48,7 +53,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const profiling = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
   // BENCH_NODE_FLAGS="--max-semi-space-size=2 …" starts every server (peers too) with these
   // node flags: a deployment's tuning, measured against the same tuning of the others.
-  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const benchFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const inspectPort = options.inspect === true ? await freePort() : null;
   const inspecting =
     inspectPort === null ? [] : ["--expose-gc", `--inspect=127.0.0.1:${inspectPort}`];
@@ -60,7 +65,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       String(options.cpu),
       ...profiling,
       ...inspecting,
-      ...nodeFlags,
+      ...(options.nodeFlags ?? []),
+      ...benchFlags,
       ...options.nodeArgs,
     ],
     {
