@@ -19,7 +19,8 @@ async function freePort(): Promise<number> {
 
 /**
  * The real Codepad server (built web app + API + WebSocket) in its own process, on storage
- * that survives `restart()`. PostgreSQL is used when TEST_DATABASE_URL is set… per spec,
+ * that survives `restart()`: the production bundle that `npm run build` makes, started as
+ * `npm start` starts it. PostgreSQL is used when TEST_DATABASE_URL is set… per spec,
  * embedded PGlite otherwise, as `npm start` does.
  */
 export class CodepadServer {
@@ -55,7 +56,7 @@ export class CodepadServer {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+    const child = spawn(process.execPath, ["--max-semi-space-size=4", "server/dist/main.mjs"], {
       cwd: root,
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DEFAULT_MAX_CODE_SIZE } from "@codepad/shared";
+import { repoRoot } from "./repo-root.ts";
 
 /** The server's configuration, parsed and validated once from the environment. */
 export interface Config {
@@ -66,8 +67,6 @@ function url(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must be a URL, got "${raw}"`);
   }
 }
-
-const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 3000, 0);

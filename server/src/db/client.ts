@@ -6,6 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { repoRoot } from "../repo-root.ts";
 import { openPglite } from "./pglite.ts";
 import * as schema from "./schema.ts";
 
@@ -28,7 +29,7 @@ export interface DatabaseOptions {
   poolSize: number;
 }
 
-const migrationsFolder = path.resolve(import.meta.dirname, "../../../drizzle");
+const migrationsFolder = path.join(repoRoot, "drizzle");
 
 /** Opens the database and applies the drizzle-kit migrations before anything uses it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
