@@ -25,7 +25,10 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** The real server as users run it (`node --import tsx src/main.ts`), in its own process. */
+/**
+ * The real server in its own process, from its source through tsx, so that these tests need
+ * no build step; users run the same code bundled (`npm start`), which the browser tests use.
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = env["PORT"] ?? String(await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
