@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { openDatabase, type Database } from "../src/db/client.ts";
-import { sessions } from "../src/db/schema.ts";
+import { activityLogs, sessions } from "../src/db/schema.ts";
 import { SessionsRepo } from "../src/db/sessions-repo.ts";
 import { UpdateLog } from "../src/persistence/update-log.ts";
 import { createPadLoader, PadGoneError, PadNotFoundError } from "../src/rooms/pad-loader.ts";
@@ -116,6 +116,71 @@ for (const storage of storageKinds) {
       assert.deepEqual(summary(joined!), [3, at.toISOString(), expiresAt.toISOString()]);
       assert.deepEqual(summary(left!), [1, longAgo.toISOString(), later.toISOString()]);
       assert.deepEqual(summary(ended!), [0, longAgo.toISOString(), later.toISOString()]);
+    });
+
+    it("writes the snapshots of many pads in one call, and refuses the ended ones", async () => {
+      const [first, second, ended] = await insertPads("snap", 3);
+      await database.db
+        .update(sessions)
+        .set({ isActive: false })
+        .where(eq(sessions.sessionId, ended!));
+      const lastActive = new Date("2026-03-01T12:00:00Z");
+      const expiresAt = new Date("2026-03-02T12:00:00Z");
+      const write = (sessionId: string, text: string, edits: number) => ({
+        sessionId,
+        snapshot: {
+          docState: documentWith(text),
+          code: text,
+          lastActive,
+          expiresAt,
+          activeUsers: 2,
+          edits,
+          activity: [
+            { sessionId, type: "edit" as const, userId: "u1", userName: "Ann", count: edits },
+          ],
+        },
+      });
+      const saved = await repo.saveSnapshots([
+        write(first!, "first text", 3),
+        write(second!, "second text", 5),
+        write(ended!, "never written", 7),
+      ]);
+      assert.deepEqual([...saved].sort(), [first!, second!].sort());
+      // Twice: edits add up.
+      await repo.saveSnapshots([write(first!, "first text, later", 4)]);
+
+      const rows = await database.db
+        .select()
+        .from(sessions)
+        .where(inArray(sessions.sessionId, [first!, second!, ended!]));
+      const byId = new Map(rows.map((row) => [row.sessionId, row]));
+      const textOf = (id: string) => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, byId.get(id)!.docState!);
+        return doc.getText("code").toJSON();
+      };
+      assert.equal(byId.get(first!)!.code, "first text, later");
+      assert.equal(textOf(first!), "first text, later");
+      assert.equal(byId.get(first!)!.totalEdits, 7);
+      assert.equal(byId.get(second!)!.code, "second text");
+      assert.equal(byId.get(second!)!.totalEdits, 5);
+      assert.deepEqual(
+        [byId.get(second!)!.lastActive.toISOString(), byId.get(second!)!.expiresAt.toISOString()],
+        [lastActive.toISOString(), expiresAt.toISOString()],
+      );
+      assert.equal(byId.get(second!)!.activeUsers, 2);
+      assert.equal(byId.get(ended!)!.code, "", "an ended pad keeps no text");
+      assert.equal(byId.get(ended!)!.totalEdits, 0);
+
+      const activity = await database.db
+        .select()
+        .from(activityLogs)
+        .where(inArray(activityLogs.sessionId, [first!, second!, ended!]));
+      const editsBy = (id: string) =>
+        activity.filter((row) => row.sessionId === id).map((row) => row.count);
+      assert.deepEqual(editsBy(first!).sort(), [3, 4]);
+      assert.deepEqual(editsBy(second!), [5]);
+      assert.deepEqual(editsBy(ended!), [], "no activity is recorded for an ended pad");
     });
   });
 }

@@ -8,28 +8,33 @@ import { waitUntil } from "./support/wait.ts";
 const unsavedRooms = async (url: string) =>
   ((await (await fetch(`${url}/api/health`)).json()) as { unsavedRooms: number }).unsavedRooms;
 
+/** SNAPSHOTS_PER_TRANSACTION in rooms/registry.ts. */
+const GROUP = 25;
+
 describe("periodic snapshots", () => {
-  it("are spread over half the interval, and shutdown does not wait for the spacing", async () => {
-    // 4 changed pads, 8 s interval: one save about every second after the tick.
+  it("are written in groups spread over half the interval; shutdown does not wait", async () => {
+    // Two groups of changed pads, 8 s interval: the second group is saved 2 s after the first.
+    const pads = GROUP + 5;
     const server = await startTestServer({ env: { SNAPSHOT_INTERVAL: "8" } });
     const editors: TestClient[] = [];
     try {
-      for (let index = 0; index < 4; index++) {
+      for (let index = 0; index < pads; index++) {
         const pad = await createPad(server.url);
         const editor = connectClient(server.url, pad.sessionId);
         editors.push(editor);
         await waitSynced(editor);
         editor.doc.getText("code").insert(0, `pad ${index}`);
       }
-      await waitUntil(async () => (await unsavedRooms(server.url)) === 4, "4 changed pads");
-      // Saved all at once, the count would jump from 4 to 0; spaced, it stays at 3 a while.
+      await waitUntil(async () => (await unsavedRooms(server.url)) === pads, "all pads changed");
+      // A group is saved at once (its pads share transactions); the next waits its turn.
       await waitUntil(
-        async () => (await unsavedRooms(server.url)) === 3,
-        "the first snapshot of the tick",
+        async () => (await unsavedRooms(server.url)) === pads - GROUP,
+        "the first group of the tick",
         12_000,
       );
-      assert.equal(await unsavedRooms(server.url), 3, "the next save waits for its turn");
-      // Three saves are still spaced ahead; stopping saves them at once instead.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(await unsavedRooms(server.url), pads - GROUP, "the next group waits its turn");
+      // The second group is still spaced ahead; stopping saves it at once instead.
       const stopping = Date.now();
       await server.close();
       assert.ok(Date.now() - stopping < 2_000, `shutdown took ${Date.now() - stopping} ms`);
