@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { appendFileSync } from "node:fs";
 import net from "node:net";
 
 /** A target server running as a child process, pinned to its own core. */
@@ -76,7 +77,10 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     },
   );
   const tail: string[] = [];
+  // BENCH_SERVER_LOG=file appends every server's whole output there (e.g. with --trace-gc).
+  const logFile = process.env.BENCH_SERVER_LOG;
   const keep = (chunk: Buffer) => {
+    if (logFile !== undefined) appendFileSync(logFile, chunk);
     for (const line of chunk.toString("utf8").split("\n")) {
       if (line.trim() === "") continue;
       tail.push(line);
