@@ -251,6 +251,35 @@ for (const storage of storageKinds) {
       assert.ok((await lastActive()) > createdActive, "the join moved lastActive (and expiry)");
     });
 
+    it("keeps a pad whose text holds a NUL character, and saves its edits", async () => {
+      const response = await sendJson("/api/sessions", "POST", { code: "a\u0000b" });
+      assert.equal(response.status, 201);
+      const session = (await json(response))["session"] as Record<string, string>;
+      assert.equal(session["code"], "a\u0000b");
+      const padId = session["sessionId"] ?? "";
+      const editor = connectClient(server.url, padId);
+      try {
+        await waitSynced(editor);
+        const text = editor.doc.getText("code");
+        assert.equal(text.toJSON(), "a\u0000b", "the document keeps every character");
+        text.insert(3, "\u0000c");
+        await waitUntil(async () => {
+          const body = await json(await send(`/api/sessions/${padId}`));
+          return (body["session"] as Record<string, unknown>)["code"] === "a\u0000b\u0000c";
+        }, "the edit to reach the server");
+      } finally {
+        editor.destroy();
+      }
+      await waitUntil(async () => {
+        const health = await json(await send("/api/health"));
+        return health["rooms"] === 0;
+      }, "the room to unload");
+      // Out of memory, the pad's text is the database's copy, which a snapshot wrote (a text
+      // column holds no NUL; the document does, for the next client).
+      const body = await json(await send(`/api/sessions/${padId}`));
+      assert.equal((body["session"] as Record<string, unknown>)["code"], "abc");
+    });
+
     it("answers unknown API routes with a JSON 404", async () => {
       await expectError(await send("/api/nothing-here"), 404, "not_found");
     });

@@ -119,7 +119,7 @@ for (const storage of storageKinds) {
     });
 
     it("writes the snapshots of many pads in one call, and refuses the ended ones", async () => {
-      const [first, second, ended] = await insertPads("snap", 3);
+      const [first, second, ended, withNul] = await insertPads("snap", 4);
       await database.db
         .update(sessions)
         .set({ isActive: false })
@@ -144,15 +144,16 @@ for (const storage of storageKinds) {
         write(first!, "first text", 3),
         write(second!, "second text", 5),
         write(ended!, "never written", 7),
+        write(withNul!, "a\u0000b", 1),
       ]);
-      assert.deepEqual([...saved].sort(), [first!, second!].sort());
+      assert.deepEqual([...saved].sort(), [first!, second!, withNul!].sort());
       // Twice: edits add up.
       await repo.saveSnapshots([write(first!, "first text, later", 4)]);
 
       const rows = await database.db
         .select()
         .from(sessions)
-        .where(inArray(sessions.sessionId, [first!, second!, ended!]));
+        .where(inArray(sessions.sessionId, [first!, second!, ended!, withNul!]));
       const byId = new Map(rows.map((row) => [row.sessionId, row]));
       const textOf = (id: string) => {
         const doc = new Y.Doc();
@@ -171,11 +172,14 @@ for (const storage of storageKinds) {
       assert.equal(byId.get(second!)!.activeUsers, 2);
       assert.equal(byId.get(ended!)!.code, "", "an ended pad keeps no text");
       assert.equal(byId.get(ended!)!.totalEdits, 0);
+      // A text column cannot hold NUL; the document state, which is the pad, keeps it.
+      assert.equal(byId.get(withNul!)!.code, "ab");
+      assert.equal(textOf(withNul!), "a\u0000b");
 
       const activity = await database.db
         .select()
         .from(activityLogs)
-        .where(inArray(activityLogs.sessionId, [first!, second!, ended!]));
+        .where(inArray(activityLogs.sessionId, [first!, second!, ended!, withNul!]));
       const editsBy = (id: string) =>
         activity.filter((row) => row.sessionId === id).map((row) => row.count);
       assert.deepEqual(editsBy(first!).sort(), [3, 4]);

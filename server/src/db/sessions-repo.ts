@@ -45,7 +45,10 @@ export class SessionsRepo {
   constructor(private readonly db: Db) {}
 
   async create(row: NewSessionRow): Promise<SessionRow> {
-    const [created] = await this.db.insert(sessions).values(row).returning();
+    const [created] = await this.db
+      .insert(sessions)
+      .values(row.code === undefined ? row : { ...row, code: storableText(row.code) })
+      .returning();
     if (created === undefined) throw new Error("insert returned no row");
     return created;
   }
@@ -133,7 +136,7 @@ export class SessionsRepo {
             snapshot.docState.buffer,
             snapshot.docState.byteOffset,
             snapshot.docState.byteLength,
-          )}::bytea, ${snapshot.code}::text, ${snapshot.lastActive.toISOString()}::timestamptz, ${snapshot.expiresAt.toISOString()}::timestamptz, ${snapshot.activeUsers}::integer, ${snapshot.edits}::integer)`,
+          )}::bytea, ${storableText(snapshot.code)}::text, ${snapshot.lastActive.toISOString()}::timestamptz, ${snapshot.expiresAt.toISOString()}::timestamptz, ${snapshot.activeUsers}::integer, ${snapshot.edits}::integer)`,
       ),
       sql`, `,
     );
@@ -218,4 +221,13 @@ export class SessionsRepo {
 function resultRows<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;
+}
+
+/**
+ * The pad's text as a text column can hold it: PostgreSQL refuses the NUL character in text,
+ * and a pad whose text has one could otherwise never be snapshotted (its log never compacted,
+ * its expiry never moved). The document state, which is the pad, keeps every character.
+ */
+function storableText(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
 }

@@ -138,7 +138,7 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
             shareableLink: `${options.publicUrl}/${sessionId}`,
             language: row.language,
             title: row.title,
-            code: row.code,
+            code, // the document's text (the stored plain-text copy drops NUL characters)
             createdAt: row.createdAt.toISOString(),
             expiresAt: row.expiresAt.toISOString(),
             ownerKey,
