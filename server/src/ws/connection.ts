@@ -1,5 +1,4 @@
 import type { Socket } from "node:net";
-import { RateLimiterRes, type RateLimiterMemory } from "rate-limiter-flexible";
 import { WebSocket, type RawData } from "ws";
 import { CloseCodes, type CloseCode, type PadUser } from "@codepad/shared";
 import { PadGoneError } from "../rooms/pad-loader.ts";
@@ -7,6 +6,7 @@ import { PadTooLargeError } from "../rooms/pad-size-guard.ts";
 import type { MessageEffect, Room } from "../rooms/room.ts";
 import type { RoomMember } from "../rooms/room-member.ts";
 import { MalformedMessageError } from "./frames.ts";
+import { MessageBudget } from "./message-budget.ts";
 
 /**
  * Frames a client may send before its room is loaded (it sends sync step 1 and its
@@ -21,8 +21,6 @@ const MAX_EARLY_BYTES = 16 * 1024 * 1024;
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-let nextConnectionId = 1;
-
 /** One client's WebSocket: frames in strict order, liveness, and the room it joined. */
 export class Connection implements RoomMember {
   user: PadUser | undefined;
@@ -33,15 +31,17 @@ export class Connection implements RoomMember {
   private outbox: Uint8Array[] = [];
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
-  private readonly id = nextConnectionId++;
+  private readonly messageBudget: MessageBudget;
 
   constructor(
     readonly ws: WebSocket,
-    private readonly messageLimiter: RateLimiterMemory,
+    /** WS_MESSAGE_RATE_MAX: messages handled per second; past it the socket closes with 4429. */
+    messagesPerSecond: number,
     /** Largest frame handled; a larger one closes the socket with 4413. */
     private readonly maxMessageBytes: number,
     private readonly log: (message: string, error?: unknown) => void,
   ) {
+    this.messageBudget = new MessageBudget(messagesPerSecond);
     ws.binaryType = "nodebuffer";
     ws.on("message", this.onMessage);
     ws.on("pong", () => {
@@ -131,16 +131,13 @@ export class Connection implements RoomMember {
   };
 
   /**
-   * Spends this message's points without waiting, so frames stay in order; a flood is closed
-   * within its first second. Echoes cost a tenth: a client echoes what others send.
+   * Spends this message's points; a flood is closed at the first message past its budget.
+   * Echoes cost a tenth: a client echoes what others send.
    */
   private count(effect: MessageEffect): void {
-    this.messageLimiter
-      .consume(this.id, effect === "echo" ? 0.1 : 1)
-      .catch((rejection: unknown) => {
-        if (rejection instanceof RateLimiterRes) this.close(CloseCodes.tooManyRequests);
-        else this.log("message rate limiter failed", rejection);
-      });
+    if (!this.messageBudget.spend(effect === "echo" ? 0.1 : 1)) {
+      this.close(CloseCodes.tooManyRequests);
+    }
   }
 
   private handle(room: Room, frame: Uint8Array): void {

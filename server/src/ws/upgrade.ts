@@ -66,12 +66,6 @@ export function attachWebSocketEndpoint(
     points: options.connectRateMax,
     duration: 60,
   });
-  // A person typing fast with a moving cursor sends a few dozen messages a second.
-  const messageLimiter = new RateLimiterMemory({
-    keyPrefix: "ws-message",
-    points: options.messageRateMax,
-    duration: 1,
-  });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = (request.url ?? "").split("?")[0] ?? "";
@@ -86,7 +80,13 @@ export function attachWebSocketEndpoint(
   };
 
   async function admit(ws: WebSocket, request: IncomingMessage, padId: string): Promise<void> {
-    const connection = new Connection(ws, messageLimiter, options.maxMessageBytes, options.log);
+    // A person typing fast with a moving cursor sends a few dozen messages a second.
+    const connection = new Connection(
+      ws,
+      options.messageRateMax,
+      options.maxMessageBytes,
+      options.log,
+    );
     connections.set(connection, connectionsAccepted++ % HEARTBEAT_SLICES);
     ws.once("close", () => connections.delete(connection));
     if (!isValidSessionId(padId)) return connection.close(CloseCodes.malformed);
