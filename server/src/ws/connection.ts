@@ -7,6 +7,7 @@ import type { MessageEffect, Room } from "../rooms/room.ts";
 import type { RoomMember } from "../rooms/room-member.ts";
 import { MalformedMessageError } from "./frames.ts";
 import { MessageBudget } from "./message-budget.ts";
+import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
 
 /**
  * Frames a client may send before its room is loaded (it sends sync step 1 and its
@@ -21,8 +22,18 @@ const MAX_EARLY_BYTES = 16 * 1024 * 1024;
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+export interface ConnectionOptions {
+  /** WS_MESSAGE_RATE_MAX: messages handled per second; past it the socket closes with 4429. */
+  messagesPerSecond: number;
+  /** Largest frame handled; a larger one closes the socket with 4413. */
+  maxMessageBytes: number;
+  /** Where the socket's queued frames are written from, once per turn. */
+  socketWrites: SocketWrites;
+  log: (message: string, error?: unknown) => void;
+}
+
 /** One client's WebSocket: frames in strict order, liveness, and the room it joined. */
-export class Connection implements RoomMember {
+export class Connection implements RoomMember, QueuedWrites {
   user: PadUser | undefined;
   /** Set by the heartbeat; a client that has not answered the previous ping is dead. */
   alive = true;
@@ -33,15 +44,18 @@ export class Connection implements RoomMember {
   private earlyBytes = 0;
   private readonly messageBudget: MessageBudget;
 
+  private readonly maxMessageBytes: number;
+  private readonly socketWrites: SocketWrites;
+  private readonly log: (message: string, error?: unknown) => void;
+
   constructor(
     readonly ws: WebSocket,
-    /** WS_MESSAGE_RATE_MAX: messages handled per second; past it the socket closes with 4429. */
-    messagesPerSecond: number,
-    /** Largest frame handled; a larger one closes the socket with 4413. */
-    private readonly maxMessageBytes: number,
-    private readonly log: (message: string, error?: unknown) => void,
+    options: ConnectionOptions,
   ) {
-    this.messageBudget = new MessageBudget(messagesPerSecond);
+    this.messageBudget = new MessageBudget(options.messagesPerSecond);
+    this.maxMessageBytes = options.maxMessageBytes;
+    this.socketWrites = options.socketWrites;
+    this.log = options.log;
     ws.binaryType = "nodebuffer";
     ws.on("message", this.onMessage);
     ws.on("pong", () => {
@@ -66,18 +80,19 @@ export class Connection implements RoomMember {
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.outbox.push(frame);
-    if (this.outbox.length === 1) setImmediate(this.flushOutbox);
+    if (this.outbox.length === 1) this.socketWrites.schedule(this);
   }
 
   close(closeCode: CloseCode): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
       // What was queued before the refusal still goes out first.
-      this.flushOutbox();
+      this.writeQueued();
       this.ws.close(closeCode.code, closeCode.reason);
     }
   }
 
-  private readonly flushOutbox = (): void => {
+  /** Writes the frames queued since the last write (SocketWrites calls it once a turn). */
+  writeQueued(): void {
     if (this.outbox.length === 0) return;
     const frames = this.outbox;
     this.outbox = [];
@@ -92,7 +107,7 @@ export class Connection implements RoomMember {
     for (const frame of frames) this.ws.send(frame);
     socket?.uncork();
     this.lastSentAt = Date.now();
-  };
+  }
 
   /** Joins the room and handles, in order, what the client sent while it was loading. */
   attach(room: Room): void {

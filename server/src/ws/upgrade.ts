@@ -8,6 +8,7 @@ import { clientIp } from "../http/client-ip.ts";
 import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
 import type { RoomRegistry } from "../rooms/registry.ts";
 import { Connection } from "./connection.ts";
+import { SocketWrites } from "./socket-writes.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
 
 export interface WebSocketEndpointOptions {
@@ -57,6 +58,7 @@ export function attachWebSocketEndpoint(
     maxPayload: options.maxMessageBytes * 2,
   });
   const isOriginAllowed = createOriginPolicy(options);
+  const socketWrites = new SocketWrites();
   /** Every open socket, with the heartbeat slice it is pinged in. */
   const connections = new Map<Connection, number>();
   let connectionsAccepted = 0;
@@ -80,13 +82,13 @@ export function attachWebSocketEndpoint(
   };
 
   async function admit(ws: WebSocket, request: IncomingMessage, padId: string): Promise<void> {
-    // A person typing fast with a moving cursor sends a few dozen messages a second.
-    const connection = new Connection(
-      ws,
-      options.messageRateMax,
-      options.maxMessageBytes,
-      options.log,
-    );
+    const connection = new Connection(ws, {
+      // A person typing fast with a moving cursor sends a few dozen messages a second.
+      messagesPerSecond: options.messageRateMax,
+      maxMessageBytes: options.maxMessageBytes,
+      socketWrites,
+      log: options.log,
+    });
     connections.set(connection, connectionsAccepted++ % HEARTBEAT_SLICES);
     ws.once("close", () => connections.delete(connection));
     if (!isValidSessionId(padId)) return connection.close(CloseCodes.malformed);
