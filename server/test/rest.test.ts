@@ -274,8 +274,8 @@ for (const storage of storageKinds) {
         const health = await json(await send("/api/health"));
         return health["rooms"] === 0;
       }, "the room to unload");
-      // Out of memory, the pad's text is the database's copy, which a snapshot wrote (a text
-      // column holds no NUL; the document does, for the next client).
+      // Out of memory, the pad's text is the database's copy, which the unload's snapshot
+      // wrote (a text column holds no NUL; the document does, for the next client).
       const body = await json(await send(`/api/sessions/${padId}`));
       assert.equal((body["session"] as Record<string, unknown>)["code"], "abc");
     });

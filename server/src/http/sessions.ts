@@ -67,6 +67,9 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
 
   /** The row of an active pad, or the contract's 404 / 410. */
   async function activePad(sessionId: string): Promise<SessionRow> {
+    // A room that is being unloaded is out of the registry before its last snapshot is in
+    // the row: wait for it, or its text would be read as of the previous snapshot.
+    await registry.unloaded(sessionId);
     const row = await repo.find(sessionId);
     if (row === undefined) throw sessionNotFound();
     if (await lifecycle.endIfExpired(row)) throw sessionExpired();

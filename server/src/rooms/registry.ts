@@ -87,6 +87,14 @@ export class RoomRegistry {
     return this.rooms.get(padId);
   }
 
+  /**
+   * Resolves once the pad's room, if it is being unloaded, has been saved and let go: from
+   * then on the database row holds everything the room had.
+   */
+  async unloaded(padId: string): Promise<void> {
+    await this.unloading.get(padId);
+  }
+
   get loadedRooms(): IterableIterator<Room> {
     return this.rooms.values();
   }
