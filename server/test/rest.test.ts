@@ -120,6 +120,12 @@ for (const storage of storageKinds) {
         400,
         "invalid_data",
       );
+      // PostgreSQL cannot store NUL in text: refused up front, not a 500 from the database.
+      await expectError(
+        await sendJson("/api/sessions", "POST", { title: "a\u0000b" }),
+        400,
+        "invalid_data",
+      );
       await expectError(
         await sendJson("/api/sessions", "POST", { public: "yes" }),
         400,
@@ -148,6 +154,11 @@ for (const storage of storageKinds) {
       const created = await createPad(server.url);
       await expectError(
         await sendJson(`/api/sessions/${created.sessionId}`, "PATCH", { language: "klingon" }),
+        400,
+        "invalid_data",
+      );
+      await expectError(
+        await sendJson(`/api/sessions/${created.sessionId}`, "PATCH", { title: "\u0000" }),
         400,
         "invalid_data",
       );

@@ -1,5 +1,13 @@
 /** Limits shared by the server's validation and the web client's forms. */
 export const TITLE_MAX_LENGTH = 255;
+
+/**
+ * A title the database can store: at most TITLE_MAX_LENGTH characters and no NUL, which
+ * PostgreSQL refuses in text.
+ */
+export function isValidTitle(title: string): boolean {
+  return title.length <= TITLE_MAX_LENGTH && !title.includes("\u0000");
+}
 export const DEFAULT_TITLE = "Untitled Session";
 export const DEFAULT_LANGUAGE = "javascript";
 /** Default of MAX_CODE_SIZE: bytes of pad text in UTF-8. */

@@ -34,7 +34,10 @@ export interface SessionsRoutesOptions {
 const language = z
   .string()
   .refine(isLanguageId, { message: "unknown language (see /api/languages)" });
-const title = z.string().max(TITLE_MAX_LENGTH, `title is at most ${TITLE_MAX_LENGTH} characters`);
+const title = z
+  .string()
+  .max(TITLE_MAX_LENGTH, `title is at most ${TITLE_MAX_LENGTH} characters`)
+  .refine((value) => !value.includes("\u0000"), "title must not contain NUL characters");
 
 const createBody = z.object({
   language: language.optional(),

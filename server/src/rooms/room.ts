@@ -4,7 +4,7 @@ import {
   CloseCodes,
   DocLayout,
   isLanguageId,
-  TITLE_MAX_LENGTH,
+  isValidTitle,
   type CloseCode,
   type PadUser,
 } from "@codepad/shared";
@@ -571,7 +571,7 @@ export class Room {
     for (const key of event.keysChanged as Set<string>) {
       const value = map.get(key);
       if (key === "title") {
-        if (typeof value === "string" && value.length <= TITLE_MAX_LENGTH) accepted.title = value;
+        if (typeof value === "string" && isValidTitle(value)) accepted.title = value;
         else revert.title = this.meta.title;
       } else if (key === "language") {
         if (typeof value === "string" && isLanguageId(value)) accepted.language = value;
