@@ -159,6 +159,11 @@ for (const storage of storageKinds) {
         () => meta.get("language") === "python",
         "the invalid language to be reverted",
       );
+      // So is a title the database cannot store (NUL), and one that is too long.
+      meta.set("title", "a\u0000b");
+      await waitUntil(() => meta.get("title") === "After", "the NUL title to be reverted");
+      meta.set("title", "x".repeat(256));
+      await waitUntil(() => meta.get("title") === "After", "the long title to be reverted");
     });
 
     it("closes with the contract's codes at the door", async () => {
