@@ -28,7 +28,8 @@ export interface RoomRegistryOptions {
  */
 const SNAPSHOTS_PER_TRANSACTION = 25;
 /**
- * Bytes of document state and text written in one transaction, at most: a group of large
+ * Document-state bytes plus text characters written in one transaction, at most (the text's
+ * length stands in for its UTF-8 size; it only bounds the work): a group of large
  * pads holds the event loop as long as the sum of their saves (a pad larger than this is
  * saved alone).
  */
