@@ -118,6 +118,38 @@ for (const storage of storageKinds) {
       assert.deepEqual(summary(ended!), [0, longAgo.toISOString(), later.toISOString()]);
     });
 
+    it("records activity rows with every field, whatever characters a client's name holds", async () => {
+      const [pad] = await insertPads("act", 1);
+      const at = new Date("2026-03-01T12:00:00Z");
+      await repo.insertActivity([
+        { sessionId: pad!, type: "join", createdAt: at },
+        {
+          sessionId: pad!,
+          type: "leave",
+          userId: "u-1",
+          // Quotes, a backslash, an emoji, a NUL, and a lone surrogate (a name cut in two).
+          userName: 'A "q" \\ 🙂\u0000x\ud83d',
+          createdAt: at,
+        },
+        { sessionId: pad!, type: "language_change", details: "rust" },
+      ]);
+      const rows = await database.db
+        .select()
+        .from(activityLogs)
+        .where(eq(activityLogs.sessionId, pad!))
+        .orderBy(activityLogs.id);
+      assert.deepEqual(
+        rows.map((row) => [row.type, row.userId, row.userName, row.count, row.details]),
+        [
+          ["join", null, null, 1, null],
+          ["leave", "u-1", 'A "q" \\ 🙂x\ufffd', 1, null],
+          ["language_change", null, null, 1, "rust"],
+        ],
+      );
+      assert.equal(rows[0]!.createdAt.toISOString(), at.toISOString());
+      assert.ok(Math.abs(rows[2]!.createdAt.getTime() - Date.now()) < 60_000);
+    });
+
     it("writes the snapshots of many pads in one call, and refuses the ended ones", async () => {
       const [first, second, ended, withNul] = await insertPads("snap", 4);
       await database.db

@@ -1,12 +1,6 @@
-import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import {
-  activityLogs,
-  sessions,
-  type NewActivityRow,
-  type NewSessionRow,
-  type SessionRow,
-} from "./schema.ts";
+import { sessions, type NewActivityRow, type NewSessionRow, type SessionRow } from "./schema.ts";
 
 export interface SnapshotWrite {
   docState: Uint8Array;
@@ -92,31 +86,32 @@ export class SessionsRepo {
 
   /**
    * Who is on each pad now, and for pads someone joined, the join as activity that moves
-   * the expiry; one statement for many pads (a reconnect storm joins hundreds at once).
-   * Pads that have ended are left as they are.
+   * the expiry; one statement for many pads (a reconnect storm joins hundreds at once),
+   * with the pads as one JSON parameter (see insertActivitySql). Pads that have ended are
+   * left as they are.
    */
   async recordPresence(pads: PadPresence[]): Promise<void> {
     if (pads.length === 0) return;
-    const values = sql.join(
-      pads.map(
-        (pad) =>
-          sql`(${pad.sessionId}::varchar, ${pad.activeUsers}::integer, ${
-            pad.joined?.at.toISOString() ?? null
-          }::timestamptz, ${pad.joined?.expiresAt.toISOString() ?? null}::timestamptz)`,
-      ),
-      sql`, `,
+    const presence = JSON.stringify(
+      pads.map((pad) => ({
+        session_id: pad.sessionId,
+        active_users: pad.activeUsers,
+        joined_at: pad.joined?.at.toISOString() ?? null,
+        expires_at: pad.joined?.expiresAt.toISOString() ?? null,
+      })),
     );
     await this.db.execute(sql`
       update sessions set
         active_users = v.active_users,
         last_active = coalesce(v.joined_at, sessions.last_active),
         expires_at = coalesce(v.expires_at, sessions.expires_at)
-      from (values ${values}) as v(session_id, active_users, joined_at, expires_at)
+      from json_to_recordset(${presence}::json)
+        as v(session_id varchar, active_users integer, joined_at timestamptz, expires_at timestamptz)
       where sessions.session_id = v.session_id and sessions.is_active`);
   }
 
   async insertActivity(rows: NewActivityRow[]): Promise<void> {
-    if (rows.length > 0) await this.db.insert(activityLogs).values(rows);
+    if (rows.length > 0) await this.db.execute(insertActivitySql(rows));
   }
 
   /**
@@ -160,7 +155,7 @@ export class SessionsRepo {
       const activity = writes.flatMap(({ sessionId, snapshot }) =>
         saved.has(sessionId) ? snapshot.activity : [],
       );
-      if (activity.length > 0) await tx.insert(activityLogs).values(activity);
+      if (activity.length > 0) await tx.execute(insertActivitySql(activity));
       return saved;
     });
   }
@@ -230,4 +225,39 @@ function resultRows<T>(result: unknown): T[] {
  */
 function storableText(text: string): string {
   return text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
+}
+
+/**
+ * One INSERT of many activity rows, passed as a single JSON parameter that PostgreSQL
+ * unpacks with json_to_recordset. On embedded PGlite, which runs each statement on the
+ * event loop, this took half the time of a drizzle multi-row VALUES insert (250 rows: 7-8
+ * against 14-16 ms), most of which was spent binding and parsing three parameters a row.
+ */
+function insertActivitySql(rows: NewActivityRow[]): SQL {
+  const json = JSON.stringify(
+    rows.map((row) => ({
+      session_id: row.sessionId,
+      type: row.type,
+      user_id: jsonText(row.userId),
+      user_name: jsonText(row.userName),
+      count: row.count ?? 1,
+      details: jsonText(row.details),
+      created_at: (row.createdAt ?? new Date()).toISOString(),
+    })),
+  );
+  return sql`
+    insert into activity_logs (session_id, type, user_id, user_name, count, details, created_at)
+    select session_id, type, user_id, user_name, count, details, created_at
+    from json_to_recordset(${json}::json) as v(
+      session_id varchar, type varchar, user_id varchar, user_name varchar,
+      count integer, details text, created_at timestamptz)`;
+}
+
+/**
+ * A client's text (a user name from its awareness) as PostgreSQL reads it from JSON: no NUL
+ * (see storableText) and no lone UTF-16 surrogate, which JSON.stringify writes as a \udXXX
+ * escape that PostgreSQL refuses. A name cut at 64 code units can end in one.
+ */
+function jsonText(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : storableText(text).toWellFormed();
 }
