@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../server/src/node-flags.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -56,7 +57,7 @@ export class CodepadServer {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(process.execPath, ["--max-semi-space-size=4", "server/dist/main.mjs"], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "server/dist/main.mjs"], {
       cwd: root,
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],

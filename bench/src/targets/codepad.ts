@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../../server/src/node-flags.ts";
 import { acceptsHttp } from "./http-ready.ts";
 import { freePort, spawnServer, type ServerProcess } from "./server-process.ts";
 import type { RunningTarget, Target } from "./target.ts";
@@ -20,7 +21,7 @@ const CREATE_CONCURRENCY = 16;
 
 /**
  * Codepad as a user runs it (`npm start`): the production bundle of the working tree's
- * server, `node --max-semi-space-size=4 server/dist/main.mjs`, with embedded storage (PGlite
+ * server, `node <SERVER_NODE_FLAGS> server/dist/main.mjs`, with embedded storage (PGlite
  * + LevelDB update log) in a fresh DATA_DIR and the default SNAPSHOT_INTERVAL. The abuse
  * limits are raised because every bench client comes from 127.0.0.1.
  */
@@ -36,7 +37,7 @@ export const codepad: Target = {
     const launch = () =>
       spawnServer({
         // As `npm start` runs it (see the root package.json).
-        nodeFlags: ["--max-semi-space-size=4"],
+        nodeFlags: SERVER_NODE_FLAGS,
         nodeArgs: ["server/dist/main.mjs"],
         cwd: repoRoot,
         env: {
