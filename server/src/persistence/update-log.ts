@@ -171,7 +171,10 @@ export class UpdateLog {
         operations.push({ type: "put", key: ["v1_sv", padId], value: stateVectorEntry(update) });
         if (!this.compactedThrough.has(padId)) this.compactedThrough.set(padId, -1);
       }
-      operations.push({ type: "put", key: updateKey(padId, clock), value: Buffer.from(update) });
+      // LevelDB takes a Buffer (a plain Uint8Array would be stringified) and copies it
+      // before batch() returns, so a view of the update's bytes is enough: no copy here.
+      const value = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+      operations.push({ type: "put", key: updateKey(padId, clock), value });
       clocks.push(clock);
       this.nextClocks.set(padId, clock + 1);
     }
