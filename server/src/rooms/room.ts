@@ -486,10 +486,10 @@ export class Room {
       // The same bytes go to every member; a lone sender does not get its own update back.
       const senders = new Set(batch.map((item) => item.from));
       const [only] = senders;
-      this.broadcast(
-        encodeUpdate(merged),
-        senders.size === 1 && only !== SERVER_ORIGIN ? (only ?? null) : null,
-      );
+      const except = senders.size === 1 && only !== SERVER_ORIGIN ? (only ?? null) : null;
+      // Framed only if someone else is here: alone on a pad, a client pasting 10 KB would
+      // otherwise cost a 10 KB copy that nobody reads.
+      if (this.hasMemberOtherThan(except)) this.broadcast(encodeUpdate(merged), except);
       this.forwardAwareness(awareness);
     }
   }
@@ -591,6 +591,10 @@ export class Room {
       this.log(`pad ${this.padId}: saving metadata failed`, error);
     });
   };
+
+  private hasMemberOtherThan(member: RoomMember | null): boolean {
+    return this.members.size > (member !== null && this.members.has(member) ? 1 : 0);
+  }
 
   private broadcast(frame: Uint8Array, except: RoomMember | null): void {
     for (const member of this.members.keys()) {
