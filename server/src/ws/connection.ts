@@ -8,6 +8,7 @@ import type { RoomMember } from "../rooms/room-member.ts";
 import { MalformedMessageError } from "./frames.ts";
 import { MessageBudget } from "./message-budget.ts";
 import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
+import { wireFrame } from "./wire-frame.ts";
 
 /**
  * Frames a client may send before its room is loaded (it sends sync step 1 and its
@@ -39,6 +40,7 @@ export class Connection implements RoomMember, QueuedWrites {
   alive = true;
   lastSentAt = Date.now();
   private room: Room | undefined;
+  /** Payloads queued this turn; framed when written. */
   private outbox: Uint8Array[] = [];
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
@@ -86,26 +88,34 @@ export class Connection implements RoomMember, QueuedWrites {
   close(closeCode: CloseCode): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
       // What was queued before the refusal still goes out first.
-      this.writeQueued();
+      this.writeQueued(wireFrame);
       this.ws.close(closeCode.code, closeCode.reason);
     }
   }
 
-  /** Writes the frames queued since the last write (SocketWrites calls it once a turn). */
-  writeQueued(): void {
+  /**
+   * Writes the frames queued since the last write (SocketWrites calls it once a turn, with
+   * `frame` sharing the wire bytes of a broadcast between its recipients).
+   */
+  writeQueued(frame: (payload: Uint8Array) => Buffer): void {
     if (this.outbox.length === 0) return;
-    const frames = this.outbox;
+    const payloads = this.outbox;
     this.outbox = [];
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.terminate();
       return;
     }
-    // ws writes each frame to the socket; corked, they leave in a single writev.
-    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    socket?.cork();
-    for (const frame of frames) this.ws.send(frame);
-    socket?.uncork();
+    // Whole frames straight to the socket, as ws's own sender writes them (no extension
+    // is negotiated, so ws keeps no per-message state); corked, they leave in one writev.
+    const socket = (this.ws as unknown as { _socket: Socket })._socket;
+    if (payloads.length === 1) {
+      socket.write(frame(payloads[0] as Uint8Array));
+    } else {
+      socket.cork();
+      for (const payload of payloads) socket.write(frame(payload));
+      socket.uncork();
+    }
     this.lastSentAt = Date.now();
   }
 

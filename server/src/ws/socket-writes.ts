@@ -1,6 +1,8 @@
+import { wireFrame } from "./wire-frame.ts";
+
 /** Something with frames queued to write (a connection). */
 export interface QueuedWrites {
-  writeQueued(): void;
+  writeQueued(frame: (payload: Uint8Array) => Buffer): void;
 }
 
 /**
@@ -8,18 +10,35 @@ export interface QueuedWrites {
  * callbacks, with one setImmediate for all of them: a broadcast to a hundred clients
  * otherwise scheduled a hundred. Each socket's frames still leave in one write (see
  * `Connection.send`).
+ *
+ * A payload is framed once per pass, however many sockets it goes to: a broadcast hands
+ * every recipient the same payload, and so the same wire bytes.
  */
 export class SocketWrites {
   private queued: QueuedWrites[] = [];
+  private readonly framed = new Map<Uint8Array, Buffer>();
 
   /** Call once per turn per socket, when its first frame of the turn is queued. */
   schedule(writes: QueuedWrites): void {
     if (this.queued.push(writes) === 1) setImmediate(this.writeAll);
   }
 
+  private readonly frameOnce = (payload: Uint8Array): Buffer => {
+    let frame = this.framed.get(payload);
+    if (frame === undefined) {
+      frame = wireFrame(payload);
+      this.framed.set(payload, frame);
+    }
+    return frame;
+  };
+
   private readonly writeAll = (): void => {
     const queued = this.queued;
     this.queued = [];
-    for (const writes of queued) writes.writeQueued();
+    try {
+      for (const writes of queued) writes.writeQueued(this.frameOnce);
+    } finally {
+      this.framed.clear();
+    }
   };
 }

@@ -53,6 +53,9 @@ export function attachWebSocketEndpoint(
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({
     noServer: true,
+    // No compression: Connection writes whole frames to the socket itself (see
+    // wire-frame.ts), which a deflating ws sender would not expect.
+    perMessageDeflate: false,
     // ws itself drops (1009) frames far over our limit before buffering all of them; just
     // over it, we close with the contract's 4413 and a reason.
     maxPayload: options.maxMessageBytes * 2,
