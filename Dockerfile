@@ -19,4 +19,4 @@ VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Run the server directly (not through npm) so that SIGTERM reaches it and pads are saved.
-CMD ["node", "--max-semi-space-size=4", "--single-threaded-gc", "server/dist/main.mjs"]
+CMD ["node", "--max-semi-space-size=4", "--single-threaded-gc", "--expose-gc", "server/dist/main.mjs"]

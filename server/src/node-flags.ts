@@ -15,5 +15,9 @@
  * steps, the same work never held it that long: edit p99 with 500 pads × 4 clients went
  * from 18–41 ms to 7–16 ms, and 5,000 clients from 55 to 7 ms, with the same peak
  * throughput (same-hour trials, one core).
+ *
+ * `--expose-gc` lets the server collect its garbage once it has fallen quiet after pads let
+ * go of their documents (see `memory/quiet-collector.ts`): V8 collects when its heap grows,
+ * not when it could shrink.
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--single-threaded-gc"];
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--single-threaded-gc", "--expose-gc"];

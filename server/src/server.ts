@@ -9,6 +9,7 @@ import { createApp } from "./http/app.ts";
 import { PadLifecycle } from "./pads/pad-lifecycle.ts";
 import { ActivityRecorder } from "./persistence/activity-recorder.ts";
 import { sweepExpiredPads, sweepIntervalMs } from "./persistence/expiry-sweep.ts";
+import { exposedGc, QuietCollector } from "./memory/quiet-collector.ts";
 import { PeriodicTask } from "./persistence/periodic-task.ts";
 import { recoverUpdateLog } from "./persistence/recover-log.ts";
 import { UpdateLog } from "./persistence/update-log.ts";
@@ -49,12 +50,15 @@ export async function startServer(
   });
   const updateLog = await UpdateLog.open(path.join(config.dataDir, "update-log"));
   const repo = new SessionsRepo(database.db);
+  // Nobody typing for 10 s after pads let go of their documents: their garbage is collected.
+  const quietCollector = new QuietCollector(exposedGc(), 10_000);
   const registry = new RoomRegistry({
     repo,
     updateLog,
     sessionDurationMs,
     maxCodeBytes: config.maxCodeSize,
     idleUnloadMs: 2_000,
+    onReleased: () => quietCollector.noteReleased(),
     log,
   });
   const lifecycle = new PadLifecycle(repo, registry, updateLog, sessionDurationMs);
@@ -101,6 +105,7 @@ export async function startServer(
     trustProxy: config.trustProxy,
     connectRateMax: config.wsConnectRateMax,
     messageRateMax: config.wsMessageRateMax,
+    onClientMessage: () => quietCollector.noteMessage(),
     log,
   });
   endpointRef.current = endpoint;
@@ -119,6 +124,15 @@ export async function startServer(
     Math.max(1_000, idleDocTimeoutMs / 2),
     log,
     "hibernation",
+  );
+  const quietCollection = new PeriodicTask(
+    () => {
+      quietCollector.collectIfQuiet();
+      return Promise.resolve();
+    },
+    5_000,
+    log,
+    "quiet collection",
   );
   const expiry = new PeriodicTask(
     async () => {
@@ -139,13 +153,19 @@ export async function startServer(
   snapshots.start();
   if (idleDocTimeoutMs > 0) hibernation.start();
   expiry.start();
+  quietCollection.start();
   const port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   const close = async () => {
     server.close(); // no new connections; open ones are closed below
     endpoint.close();
-    await Promise.all([snapshots.stop(), hibernation.stop(), expiry.stop()]);
+    await Promise.all([
+      snapshots.stop(),
+      hibernation.stop(),
+      expiry.stop(),
+      quietCollection.stop(),
+    ]);
     await registry.closeAll();
     server.closeAllConnections();
     await activity.close();

@@ -17,6 +17,8 @@ export interface RoomRegistryOptions {
    * snapshot and a reload. After that its memory is given back.
    */
   idleUnloadMs: number;
+  /** A room let go of its document: it went to sleep or was unloaded. */
+  onReleased?: () => void;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -194,7 +196,10 @@ export class RoomRegistry {
           return;
         }
         const stillHere = this.rooms.get(room.padId) === room;
-        if (stillHere && room.lastActivity <= idleSince()) room.hibernate();
+        if (stillHere && room.lastActivity <= idleSince()) {
+          room.hibernate();
+          this.options.onReleased?.();
+        }
       }),
     );
   }
@@ -303,7 +308,10 @@ export class RoomRegistry {
         this.options.log(`pad ${room.padId}: snapshot on unload failed`, error);
         room.destroy();
       }
-    })().finally(() => this.unloading.delete(room.padId));
+    })().finally(() => {
+      this.unloading.delete(room.padId);
+      this.options.onReleased?.();
+    });
     this.unloading.set(room.padId, done);
     await done;
   }

@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   maxMessageBytes: number;
   /** Where the socket's queued frames are written from, once per turn. */
   socketWrites: SocketWrites;
+  /** Called for every frame the client sends. */
+  onClientMessage?: () => void;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -48,6 +50,7 @@ export class Connection implements RoomMember, QueuedWrites {
 
   private readonly maxMessageBytes: number;
   private readonly socketWrites: SocketWrites;
+  private readonly onClientMessage: (() => void) | undefined;
   private readonly log: (message: string, error?: unknown) => void;
 
   constructor(
@@ -57,6 +60,7 @@ export class Connection implements RoomMember, QueuedWrites {
     this.messageBudget = new MessageBudget(options.messagesPerSecond);
     this.maxMessageBytes = options.maxMessageBytes;
     this.socketWrites = options.socketWrites;
+    this.onClientMessage = options.onClientMessage;
     this.log = options.log;
     ws.binaryType = "nodebuffer";
     ws.on("message", this.onMessage);
@@ -133,6 +137,7 @@ export class Connection implements RoomMember, QueuedWrites {
   }
 
   private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    this.onClientMessage?.();
     if (!isBinary) {
       this.close(CloseCodes.malformed); // the protocol is binary; text is not one of its frames
       return;

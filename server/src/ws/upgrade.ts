@@ -26,6 +26,8 @@ export interface WebSocketEndpointOptions {
   connectRateMax: number;
   /** Messages accepted per connection per second (WS_MESSAGE_RATE_MAX). */
   messageRateMax: number;
+  /** Called for every frame a client sends. */
+  onClientMessage?: () => void;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -90,6 +92,7 @@ export function attachWebSocketEndpoint(
       messagesPerSecond: options.messageRateMax,
       maxMessageBytes: options.maxMessageBytes,
       socketWrites,
+      onClientMessage: options.onClientMessage,
       log: options.log,
     });
     connections.set(connection, connectionsAccepted++ % HEARTBEAT_SLICES);
