@@ -20,6 +20,7 @@ export interface Config {
   rateLimitMaxRequests: number;
   apiRateLimitMax: number;
   dbPoolSize: number;
+  /** Redis that instances share live pads through; needs a shared `databaseUrl`. */
   redisUrl: string | undefined;
   /** WebSocket connections accepted per client IP per minute. */
   wsConnectRateMax: number;
@@ -70,11 +71,20 @@ function url(env: Env, name: string): string | undefined {
 
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 3000, 0);
+  const databaseUrl = optional(env, "DATABASE_URL");
+  const redisUrl = url(env, "REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:$/.test(new URL(redisUrl).protocol)) {
+    throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  }
+  if (redisUrl !== undefined && databaseUrl === undefined) {
+    // Embedded PGlite belongs to one process: instances would each have their own pads.
+    throw new ConfigError("REDIS_URL needs DATABASE_URL: instances must share one database");
+  }
   return {
     port,
     host: optional(env, "HOST") ?? "127.0.0.1",
     dataDir: path.resolve(optional(env, "DATA_DIR") ?? "./data"),
-    databaseUrl: optional(env, "DATABASE_URL"),
+    databaseUrl,
     publicUrl: url(env, "PUBLIC_URL") ?? `http://localhost:${port}`,
     frontendUrl: url(env, "FRONTEND_URL"),
     sessionDurationSeconds: integer(env, "SESSION_DURATION", 86_400, 1),
@@ -84,7 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitMaxRequests: integer(env, "RATE_LIMIT_MAX_REQUESTS", 10, 1),
     apiRateLimitMax: integer(env, "API_RATE_LIMIT_MAX", 100, 1),
     dbPoolSize: integer(env, "DB_POOL_SIZE", 20, 1),
-    redisUrl: optional(env, "REDIS_URL"),
+    redisUrl,
     wsConnectRateMax: integer(env, "WS_CONNECT_RATE_MAX", 300, 1),
     wsMessageRateMax: integer(env, "WS_MESSAGE_RATE_MAX", 200, 1),
     heartbeatIntervalSeconds: integer(env, "HEARTBEAT_INTERVAL", 30, 1),

@@ -14,6 +14,7 @@ import { PeriodicTask } from "./persistence/periodic-task.ts";
 import { recoverUpdateLog } from "./persistence/recover-log.ts";
 import { UpdateLog } from "./persistence/update-log.ts";
 import { RoomRegistry } from "./rooms/registry.ts";
+import { RedisFanout } from "./scale-out/redis-fanout.ts";
 import { attachWebSocketEndpoint } from "./ws/upgrade.ts";
 
 export interface RunningServer {
@@ -50,6 +51,9 @@ export async function startServer(
   });
   const updateLog = await UpdateLog.open(path.join(config.dataDir, "update-log"));
   const repo = new SessionsRepo(database.db);
+  // Scale-out: instances share live pads through Redis (and one database).
+  const fanout =
+    config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, log);
   // Nobody typing for 10 s after pads let go of their documents: their garbage is collected.
   const quietCollector = new QuietCollector(exposedGc(), 10_000);
   const registry = new RoomRegistry({
@@ -59,9 +63,19 @@ export async function startServer(
     maxCodeBytes: config.maxCodeSize,
     idleUnloadMs: 2_000,
     onReleased: () => quietCollector.noteReleased(),
+    ...(fanout ? { fanout } : {}),
     log,
   });
-  const lifecycle = new PadLifecycle(repo, registry, updateLog, sessionDurationMs);
+  const lifecycle = new PadLifecycle(repo, registry, updateLog, sessionDurationMs, (padId) =>
+    fanout?.publishEnded(padId),
+  );
+  if (fanout !== undefined) {
+    fanout.onPadEnded = (padId) => {
+      lifecycle.endedElsewhere(padId).catch((error: unknown) => {
+        log(`pad ${padId}: ending it after another instance did failed`, error);
+      });
+    };
+  }
 
   const recovered = await recoverUpdateLog(updateLog, registry, log);
   if (recovered > 0) log(`recovered ${recovered} pad(s) from the update log`);
@@ -167,6 +181,7 @@ export async function startServer(
       quietCollection.stop(),
     ]);
     await registry.closeAll();
+    await fanout?.shutdown();
     server.closeAllConnections();
     await activity.close();
     await updateLog.close();

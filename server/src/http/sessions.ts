@@ -18,6 +18,7 @@ import type { SessionRow } from "../db/schema.ts";
 import type { SessionsRepo } from "../db/sessions-repo.ts";
 import type { PadLifecycle } from "../pads/pad-lifecycle.ts";
 import { createInitialDocState } from "../rooms/pad-document.ts";
+import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
 import type { RoomRegistry } from "../rooms/registry.ts";
 import { ApiError, invalidData, sessionExpired, sessionNotFound } from "./api-error.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -79,6 +80,27 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
     return row;
   }
 
+  /**
+   * Runs `read` with the pad's room held here when another instance holds the pad live
+   * (scale-out), so that it reads the live text and users and a change reaches that
+   * instance's editors at once. On one instance it just runs it.
+   */
+  async function withLiveRoom<T>(sessionId: string, read: () => T | Promise<T>): Promise<T> {
+    let held;
+    try {
+      held = await registry.acquireIfLiveElsewhere(sessionId);
+    } catch (error) {
+      if (error instanceof PadGoneError) throw sessionExpired();
+      if (error instanceof PadNotFoundError) throw sessionNotFound();
+      throw error;
+    }
+    try {
+      return await read();
+    } finally {
+      if (held !== undefined) registry.release(held);
+    }
+  }
+
   function details(row: SessionRow): SessionDetails {
     const room = registry.peek(row.sessionId);
     const meta = room?.currentMeta() ?? { title: row.title, language: row.language };
@@ -88,7 +110,7 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
       title: meta.title,
       // The live text when the pad is open; otherwise the last snapshot is the whole text.
       code: room?.text() ?? row.code,
-      activeUsers: room?.memberCount ?? 0,
+      activeUsers: room?.userCount ?? 0,
       createdAt: row.createdAt.toISOString(),
       lastActive: lifecycle.lastActive(row).toISOString(),
       expiresAt: lifecycle.expiresAt(row).toISOString(),
@@ -171,7 +193,8 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
 
       .get("/:sessionId", async (c) => {
         const row = await activePad(c.req.param("sessionId"));
-        const response: SessionResponse = { success: true, session: details(row) };
+        const session = await withLiveRoom(row.sessionId, () => details(row));
+        const response: SessionResponse = { success: true, session };
         return c.json(response);
       })
 
@@ -183,16 +206,21 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
           ...(body.title !== undefined ? { title: body.title.trim() || DEFAULT_TITLE } : {}),
           ...(body.language !== undefined ? { language: body.language } : {}),
         };
-        const row = await repo.updateMeta(sessionId, meta);
-        if (row === undefined) throw sessionExpired();
-        // Connected editors see it at once; an unloaded pad takes it from the row on load.
-        registry.peek(sessionId)?.setMeta(meta);
+        // The live room is held first, so the change is made on top of everything its
+        // editors have (a concurrent older value could otherwise win the merge).
+        const session = await withLiveRoom(sessionId, async () => {
+          const row = await repo.updateMeta(sessionId, meta);
+          if (row === undefined) throw sessionExpired();
+          // Connected editors see it at once; an unloaded pad takes it from the row on load.
+          registry.peek(sessionId)?.setMeta(meta);
+          return details(row);
+        });
         if (meta.language !== undefined) {
           await repo.insertActivity([
             { sessionId, type: "language_change", details: meta.language },
           ]);
         }
-        const response: SessionResponse = { success: true, session: details(row) };
+        const response: SessionResponse = { success: true, session };
         return c.json(response);
       })
 
@@ -222,13 +250,15 @@ export function sessionsRoutes(options: SessionsRoutesOptions) {
         if (row === undefined) {
           return c.json({ success: true, exists: false } satisfies SessionHealthResponse);
         }
-        const room = registry.peek(row.sessionId);
         const active = row.isActive && !lifecycle.isExpired(row);
+        const activeUsers = active
+          ? await withLiveRoom(row.sessionId, () => registry.peek(row.sessionId)?.userCount ?? 0)
+          : 0;
         return c.json({
           success: true,
           exists: true,
           active,
-          activeUsers: active ? (room?.memberCount ?? 0) : 0,
+          activeUsers,
         } satisfies SessionHealthResponse);
       })
   );

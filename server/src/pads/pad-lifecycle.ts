@@ -17,6 +17,8 @@ export class PadLifecycle {
     private readonly registry: RoomRegistry,
     private readonly updateLog: UpdateLog,
     private readonly sessionDurationMs: number,
+    /** Tells the other instances (scale-out) that a pad ended, so they close its clients. */
+    private readonly announceEnd: (padId: string) => void = () => {},
   ) {}
 
   /** When the pad expires, taking the live room's activity into account. */
@@ -42,9 +44,18 @@ export class PadLifecycle {
    */
   async end(padId: string, how: PadEnd): Promise<boolean> {
     const ended = await this.repo.deactivate(padId, how, new Date());
+    this.announceEnd(padId);
+    await this.endedElsewhere(padId);
+    return ended;
+  }
+
+  /**
+   * What is left to do here once a pad has ended (here, or on another instance that said
+   * so): its clients are closed with 4410 and this instance's log of it is deleted.
+   */
+  async endedElsewhere(padId: string): Promise<void> {
     await this.registry.evict(padId, CloseCodes.gone);
     await this.updateLog.clear(padId);
-    return ended;
   }
 
   /** Ends the pad if it has expired; true when it is (now) over. */

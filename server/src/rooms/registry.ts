@@ -4,8 +4,22 @@ import { batchPerTurn } from "../db/batch-per-turn.ts";
 import type { PadSnapshotWrite, SessionsRepo } from "../db/sessions-repo.ts";
 import type { UpdateLog } from "../persistence/update-log.ts";
 import { yieldToEventLoop } from "../yield-to-event-loop.ts";
+import type { PadFanout } from "./pad-fanout.ts";
 import { createPadLoader, type PadLoader } from "./pad-loader.ts";
 import { Room, type RoomStorage } from "./room.ts";
+
+/** The other instances, as the registry sees them (scale-out; see `scale-out/`). */
+export interface RoomFanout extends PadFanout {
+  /**
+   * Starts sharing a room that was just read from storage with the instances that hold its
+   * pad, and resolves once they have sent what it lacks.
+   */
+  open(room: Room): Promise<void>;
+  /** Stops sharing a room that leaves this instance. */
+  close(room: Room): void;
+  /** Whether another instance holds the pad live. */
+  peersHold(padId: string): Promise<boolean>;
+}
 
 export interface RoomRegistryOptions {
   repo: SessionsRepo;
@@ -19,6 +33,8 @@ export interface RoomRegistryOptions {
   idleUnloadMs: number;
   /** A room let go of its document: it went to sleep or was unloaded. */
   onReleased?: () => void;
+  /** The other instances holding pads live (REDIS_URL); absent on a single instance. */
+  fanout?: RoomFanout;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -100,6 +116,19 @@ export class RoomRegistry {
 
   get loadedRooms(): IterableIterator<Room> {
     return this.rooms.values();
+  }
+
+  /**
+   * Holds the pad's room when it is not open here but another instance holds it live
+   * (scale-out), so that REST reads the live text and changes reach that instance's
+   * editors; `release` it after use. Undefined when the room is here already (`peek`) or
+   * nobody holds the pad live (the database row is the whole pad).
+   */
+  async acquireIfLiveElsewhere(padId: string): Promise<Room | undefined> {
+    const fanout = this.options.fanout;
+    if (fanout === undefined || this.rooms.has(padId)) return undefined;
+    if (!(await fanout.peersHold(padId))) return undefined;
+    return this.acquire(padId);
   }
 
   /** Gets or loads a pad's room and holds it until `release`. */
@@ -214,6 +243,7 @@ export class RoomRegistry {
     const room = this.rooms.get(padId);
     if (room === undefined) return;
     this.rooms.delete(padId);
+    this.options.fanout?.close(room);
     this.clearIdleTimer(room);
     room.close(closeCode);
     await room.drain();
@@ -224,7 +254,10 @@ export class RoomRegistry {
   async closeAll(): Promise<void> {
     await Promise.allSettled(this.loading.values());
     const rooms = [...this.rooms.values()];
-    for (const room of rooms) room.close(CloseCodes.goingAway);
+    for (const room of rooms) {
+      this.options.fanout?.close(room);
+      room.close(CloseCodes.goingAway);
+    }
     // All at once: the snapshots asked for in one turn are written in shared transactions.
     await Promise.all(
       rooms.map(async (room) => {
@@ -244,6 +277,7 @@ export class RoomRegistry {
 
   /** Reads the pad from storage (see `createPadLoader`); a failed load registers nothing. */
   private async load(padId: string): Promise<Room> {
+    const { fanout } = this.options;
     const room = new Room({
       padId,
       loaded: await this.loadPad(padId),
@@ -251,8 +285,18 @@ export class RoomRegistry {
       storage: this.storage,
       sessionDurationMs: this.options.sessionDurationMs,
       maxCodeBytes: this.options.maxCodeBytes,
+      ...(fanout ? { fanout } : {}),
       log: this.options.log,
     });
+    if (fanout !== undefined) {
+      try {
+        await fanout.open(room);
+      } catch (error) {
+        fanout.close(room);
+        room.destroy();
+        throw error;
+      }
+    }
     this.rooms.set(padId, room);
     return room;
   }
@@ -298,6 +342,7 @@ export class RoomRegistry {
   private async unload(room: Room): Promise<void> {
     if (this.rooms.get(room.padId) !== room || this.holders.has(room)) return;
     this.rooms.delete(room.padId);
+    this.options.fanout?.close(room);
     const done = (async () => {
       await room.drain();
       try {

@@ -19,6 +19,7 @@ import {
   KEEP_ALIVE_FRAME,
   MalformedMessageError,
 } from "../ws/frames.ts";
+import type { PadFanout } from "./pad-fanout.ts";
 import type { PadMeta } from "./pad-document.ts";
 import type { LoadedPad, PadLoader } from "./pad-loader.ts";
 import { PadSizeGuard } from "./pad-size-guard.ts";
@@ -42,6 +43,8 @@ export interface RoomOptions {
   sessionDurationMs: number;
   /** MAX_CODE_SIZE: bytes of UTF-8 the pad's text may hold. */
   maxCodeBytes: number;
+  /** The other instances holding this pad live (REDIS_URL); absent on a single instance. */
+  fanout?: PadFanout;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -80,16 +83,26 @@ const LOGGED_ORIGIN = Symbol("logged");
 const SERVER_ORIGIN = Symbol("server");
 
 /**
+ * Origin of updates and awareness from another instance (scale-out): already logged there,
+ * so they are applied and sent to this room's members, never logged or published again.
+ */
+const REMOTE_ORIGIN = Symbol("remote");
+
+/**
  * Largest number of updates merged into one log write. Merging is what makes a burst
  * cheap (one write per batch), but Y.mergeUpdates over tens of thousands of updates blocks
  * the event loop for seconds (seen in Hocuspocus), so batches are bounded.
  */
 const MAX_BATCH = 256;
 
-/** A frame that needs the document, waiting for the room to read it back from storage. */
+/**
+ * A frame that needs the document, waiting for the room to read it back from storage. Its
+ * member is null for what another instance sent (scale-out), which `fail` is told of.
+ */
 interface WaitingFrame {
-  member: RoomMember;
+  member: RoomMember | null;
   handle: (doc: Y.Doc) => void;
+  fail?: (error: unknown) => void;
 }
 
 /**
@@ -114,6 +127,9 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   /** Each member with the awareness client ids it controls, to clear them when it leaves. */
   private readonly members = new Map<RoomMember, Set<number>>();
+  /** Awareness client ids of the clients of other instances (scale-out). */
+  private readonly remoteClients = new Set<number>();
+  private readonly fanout: PadFanout | undefined;
   private readonly storage: RoomStorage;
   private readonly sessionDurationMs: number;
   private readonly log: RoomOptions["log"];
@@ -127,6 +143,8 @@ export class Room {
   private waiting: WaitingFrame[] = [];
   private waking: Promise<void> | null = null;
 
+  /** Set by the document's listener when an update of another instance changed it. */
+  private remoteChanged = false;
   /** Set by the awareness listener while a member's awareness message is applied. */
   private awarenessChanged = false;
   private pending: PendingItem[] = [];
@@ -148,6 +166,7 @@ export class Room {
     this.log = options.log;
     this.loadPad = options.loadPad;
     this.maxCodeBytes = options.maxCodeBytes;
+    this.fanout = options.fanout;
     this.meta = options.loaded.meta;
     this.loggedClock = options.loaded.loggedClock;
     this.dirty = options.loaded.dirty;
@@ -163,8 +182,14 @@ export class Room {
     return this.doc === null;
   }
 
+  /** Clients connected to this instance. */
   get memberCount(): number {
     return this.members.size;
+  }
+
+  /** People on the pad: this instance's clients and those other instances announced. */
+  get userCount(): number {
+    return this.members.size + this.remoteClients.size;
   }
 
   get isDirty(): boolean {
@@ -245,7 +270,7 @@ export class Room {
         // Such echoes carry nothing new: forwarding them would multiply traffic by the
         // number of clients, so only news is forwarded, as the client's own bytes.
         if (!this.awarenessChanged) return "echo";
-        if (this.flushing === null) this.broadcast(frame, member);
+        if (this.flushing === null) this.sendAwarenessOn(frame, member);
         else this.pending.push({ awarenessFrame: frame, from: member });
         return "effective";
       }
@@ -261,6 +286,57 @@ export class Room {
       case "auth":
         return "effective"; // no auth messages are defined by the server; ignoring them is the protocol's rule
     }
+  }
+
+  /**
+   * An update another instance logged and applied (scale-out): applied here and sent to
+   * this room's members. A sleeping room reads its document back first.
+   */
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.closed) return;
+    const doc = this.readyDocument();
+    if (doc !== null) this.integrateRemoteUpdate(doc, update);
+    else this.afterWaking(null, (woken) => this.integrateRemoteUpdate(woken, update));
+  }
+
+  /** An awareness frame of another instance's clients: applied and sent to the members. */
+  applyRemoteAwareness(frame: Uint8Array): void {
+    if (this.closed) return;
+    const message = decodeClientMessage(frame);
+    if (message.kind !== "awareness") throw new MalformedMessageError("not an awareness frame");
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, REMOTE_ORIGIN);
+    this.broadcast(frame, null);
+  }
+
+  /** The document's state vector: what another instance is asked to complete. */
+  stateVector(): Uint8Array {
+    return this.doc === null
+      ? (this.sleepingStateVector ?? new Uint8Array([0]))
+      : Y.encodeStateVector(this.doc);
+  }
+
+  /**
+   * For another instance that opened the pad: what its `stateVector` lacks, and the
+   * awareness of this instance's own clients.
+   */
+  stateForPeer(
+    stateVector: Uint8Array,
+  ): Promise<{ update: Uint8Array; awareness: Uint8Array | null }> {
+    return new Promise((resolve, reject) => {
+      const answer = (doc: Y.Doc) => {
+        const clientIds = [...this.members.values()].flatMap((ids) => [...ids]);
+        resolve({
+          update: Y.encodeStateAsUpdate(doc, stateVector),
+          awareness:
+            clientIds.length === 0
+              ? null
+              : awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds),
+        });
+      };
+      const doc = this.readyDocument();
+      if (doc !== null) answer(doc);
+      else this.afterWaking(null, answer, reject);
+    });
   }
 
   /**
@@ -356,8 +432,12 @@ export class Room {
    * Runs `handle` once the document is read back, after the frames that wait before it.
    * What it throws refuses its member, as a throw from `receive` would.
    */
-  private afterWaking(member: RoomMember, handle: (doc: Y.Doc) => void): void {
-    this.waiting.push({ member, handle });
+  private afterWaking(
+    member: RoomMember | null,
+    handle: (doc: Y.Doc) => void,
+    fail?: (error: unknown) => void,
+  ): void {
+    this.waiting.push({ member, handle, ...(fail ? { fail } : {}) });
     this.wake();
   }
 
@@ -383,7 +463,10 @@ export class Room {
           this.log(`pad ${this.padId}: reading the pad back failed`, error);
           const waiting = this.waiting;
           this.waiting = [];
-          for (const { member } of waiting) member.refuse(error);
+          for (const { member, fail } of waiting) {
+            member?.refuse(error);
+            fail?.(error);
+          }
         },
       )
       .finally(() => {
@@ -397,11 +480,15 @@ export class Room {
     // A refused member's socket is closing: its later frames are dropped, as they would be
     // had they not waited.
     const refused = new Set<RoomMember>();
-    for (const { member, handle } of waiting) {
-      if (!this.members.has(member) || refused.has(member)) continue;
+    for (const { member, handle, fail } of waiting) {
+      if (member !== null && (!this.members.has(member) || refused.has(member))) continue;
       try {
         handle(doc);
       } catch (error) {
+        if (member === null) {
+          fail?.(error);
+          continue;
+        }
         refused.add(member);
         member.refuse(error);
       }
@@ -490,8 +577,25 @@ export class Room {
       // Framed only if someone else is here: alone on a pad, a client pasting 10 KB would
       // otherwise cost a 10 KB copy that nobody reads.
       if (this.hasMemberOtherThan(except)) this.broadcast(encodeUpdate(merged), except);
+      this.fanout?.publishUpdate(this.padId, merged);
       this.forwardAwareness(awareness);
     }
+  }
+
+  private integrateRemoteUpdate(doc: Y.Doc, update: Uint8Array): void {
+    this.remoteChanged = false;
+    try {
+      Y.applyUpdate(doc, update, REMOTE_ORIGIN);
+    } catch (error) {
+      this.log(`pad ${this.padId}: an update from another instance did not apply`, error);
+      return;
+    }
+    if (!this.remoteChanged) return; // it had nothing this document lacked
+    // This instance snapshots it too: the sender's snapshot may be written before ours and
+    // be overwritten by it, so every instance that holds an update saves it.
+    this.dirty = true;
+    this.lastActivity = Date.now();
+    if (this.members.size > 0) this.broadcast(encodeUpdate(update), null);
   }
 
   /**
@@ -517,7 +621,13 @@ export class Room {
   }
 
   private forwardAwareness(awareness: PendingAwareness[]): void {
-    for (const { awarenessFrame, from } of awareness) this.broadcast(awarenessFrame, from);
+    for (const { awarenessFrame, from } of awareness) this.sendAwarenessOn(awarenessFrame, from);
+  }
+
+  /** A member's awareness news: to the other members, and to the other instances. */
+  private sendAwarenessOn(frame: Uint8Array, from: RoomMember | null): void {
+    this.broadcast(frame, from);
+    this.fanout?.publishAwareness(this.padId, frame);
   }
 
   /** Client updates accepted but not yet in the document, oldest first. */
@@ -533,16 +643,25 @@ export class Room {
     // Updates of clients come from the log (LOGGED_ORIGIN) and are broadcast by `flush`.
     // The server's own changes are applied at once; they are broadcast once logged.
     if (origin === SERVER_ORIGIN) this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
+    // Yjs emits an update only for a transaction that changed the document.
+    else if (origin === REMOTE_ORIGIN) this.remoteChanged = true;
   };
 
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
+    if (origin === REMOTE_ORIGIN) {
+      // Sent on as the other instance's frame by `applyRemoteAwareness`.
+      for (const id of [...change.added, ...change.updated]) this.remoteClients.add(id);
+      for (const id of change.removed) this.remoteClients.delete(id);
+      return;
+    }
     if (!this.isMember(origin)) {
       // A member left or timed out: tell the others its cursor is gone.
+      for (const id of change.removed) this.remoteClients.delete(id);
       if (change.removed.length > 0) {
-        this.broadcast(
+        this.sendAwarenessOn(
           encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, change.removed)),
           null,
         );
@@ -566,6 +685,18 @@ export class Room {
   ): void => {
     if (transaction.origin === SERVER_ORIGIN) return;
     const map = event.target;
+    if (transaction.origin === REMOTE_ORIGIN) {
+      // Checked and saved by the instance it came from; here it is only the current value.
+      for (const key of event.keysChanged as Set<string>) {
+        const value = map.get(key);
+        if (key === "title" && typeof value === "string" && isValidTitle(value)) {
+          this.meta = { ...this.meta, title: value };
+        } else if (key === "language" && typeof value === "string" && isLanguageId(value)) {
+          this.meta = { ...this.meta, language: value };
+        }
+      }
+      return;
+    }
     const accepted: Partial<PadMeta> = {};
     const revert: Partial<PadMeta> = {};
     for (const key of event.keysChanged as Set<string>) {
