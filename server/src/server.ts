@@ -102,6 +102,8 @@ export async function startServer(
       /** Rooms with clients whose document is out of memory until someone edits or joins. */
       sleepingRooms: [...registry.loadedRooms].filter((room) => room.isSleeping).length,
       connections: endpointRef.current?.connectionCount ?? 0,
+      // Scale-out: without Redis this instance still serves its own clients, alone.
+      ...(fanout ? { redis: fanout.isConnected ? "ok" : "unreachable" } : {}),
     }),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -80,6 +80,10 @@ for (const storage of storageKinds.filter((kind) => kind === "postgres")) {
         () => alice.provider.awareness.getStates().has(bob.doc.clientID),
         "alice to see bob's awareness",
       );
+      const health = (await (await fetch(`${second.url}/api/health`)).json()) as {
+        redis?: string;
+      };
+      assert.equal(health.redis, "ok");
       // Each instance counts the other's people, and reads the live text.
       for (const server of [first, second]) {
         const session = await getPad(server.url, pad.sessionId);

@@ -24,7 +24,7 @@ export interface AppOptions extends SessionsRoutesOptions {
   rateLimitWindowMs: number;
   /** Served at / when set; tests of the API alone leave it out. */
   webDistDir: string | undefined;
-  stats: () => Record<string, number>;
+  stats: () => Record<string, number | string>;
 }
 
 function errorBody(type: ApiErrorBody["error"]["type"], message: string): ApiErrorBody {

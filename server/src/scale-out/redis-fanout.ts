@@ -88,6 +88,11 @@ export class RedisFanout implements RoomFanout {
     return fanout;
   }
 
+  /** Whether both connections to Redis are up (reported by /api/health). */
+  get isConnected(): boolean {
+    return this.publisher.status === "ready" && this.subscriber.status === "ready";
+  }
+
   async open(room: Room): Promise<void> {
     const channel = padChannel(room.padId);
     this.rooms.set(room.padId, room);
