@@ -14,6 +14,7 @@ import { PeriodicTask } from "./persistence/periodic-task.ts";
 import { recoverUpdateLog } from "./persistence/recover-log.ts";
 import { UpdateLog } from "./persistence/update-log.ts";
 import { RoomRegistry } from "./rooms/registry.ts";
+import { mergeStoredSnapshot } from "./scale-out/merge-stored-snapshot.ts";
 import { RedisFanout } from "./scale-out/redis-fanout.ts";
 import { attachWebSocketEndpoint } from "./ws/upgrade.ts";
 
@@ -50,10 +51,11 @@ export async function startServer(
     poolSize: config.dbPoolSize,
   });
   const updateLog = await UpdateLog.open(path.join(config.dataDir, "update-log"));
-  const repo = new SessionsRepo(database.db);
-  // Scale-out: instances share live pads through Redis (and one database).
+  // Scale-out: instances share live pads through Redis (and one database), and several of
+  // them snapshot the same pad.
   const fanout =
     config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, log);
+  const repo = new SessionsRepo(database.db, fanout ? mergeStoredSnapshot : undefined);
   // Nobody typing for 10 s after pads let go of their documents: their garbage is collected.
   const quietCollector = new QuietCollector(exposedGc(), 10_000);
   const registry = new RoomRegistry({

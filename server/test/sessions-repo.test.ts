@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../src/db/client.ts";
 import { activityLogs, sessions } from "../src/db/schema.ts";
 import { SessionsRepo } from "../src/db/sessions-repo.ts";
 import { UpdateLog } from "../src/persistence/update-log.ts";
+import { mergeStoredSnapshot } from "../src/scale-out/merge-stored-snapshot.ts";
 import { createPadLoader, PadGoneError, PadNotFoundError } from "../src/rooms/pad-loader.ts";
 import { createTestDatabase, makeTempDir, storageKinds } from "./support/test-server.ts";
 
@@ -217,6 +218,45 @@ for (const storage of storageKinds) {
       assert.deepEqual(editsBy(first!).sort(), [3, 4]);
       assert.deepEqual(editsBy(second!), [5]);
       assert.deepEqual(editsBy(ended!), [], "no activity is recorded for an ended pad");
+    });
+
+    it("merges each snapshot with the stored one when instances share pads (scale-out)", async () => {
+      const [padId] = await insertPads("merge", 1);
+      const merging = new SessionsRepo(database.db, mergeStoredSnapshot);
+      const [stored] = await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.sessionId, padId!));
+      // Two instances hold the pad; each has a key the other has not received yet.
+      const onInstance = (key: string, at: number) => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, stored!.docState!);
+        doc.getText("code").insert(0, key);
+        return {
+          sessionId: padId!,
+          snapshot: {
+            docState: Y.encodeStateAsUpdate(doc),
+            code: doc.getText("code").toJSON(),
+            lastActive: new Date(at),
+            expiresAt: new Date(at + 86_400_000),
+            activeUsers: 1,
+            edits: 1,
+            activity: [],
+          },
+        };
+      };
+      const first = onInstance("[first]", Date.parse("2026-03-01T12:00:10Z"));
+      const second = onInstance("[second]", Date.parse("2026-03-01T12:00:00Z"));
+      await merging.saveSnapshots([first]);
+      await merging.saveSnapshots([second]); // written after, though it lacks the first key
+
+      const [row] = await database.db.select().from(sessions).where(eq(sessions.sessionId, padId!));
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, row!.docState!);
+      const text = doc.getText("code").toJSON();
+      for (const part of ["[first]", "[second]", "text of pad 0"]) assert.ok(text.includes(part));
+      assert.equal(row!.code, text, "the text column is the merged text");
+      assert.equal(row!.lastActive.toISOString(), "2026-03-01T12:00:10.000Z", "never back in time");
     });
   });
 }

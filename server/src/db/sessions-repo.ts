@@ -34,9 +34,19 @@ export interface PadPresence {
   joined?: { at: Date; expiresAt: Date };
 }
 
+/** Combines a pad's stored snapshot with a new one (see `scale-out/merge-stored-snapshot.ts`). */
+export type MergeStoredSnapshot = (stored: Uint8Array, snapshot: SnapshotWrite) => SnapshotWrite;
+
 /** Every query on the sessions and activity_logs tables; the rest of the server uses only this. */
 export class SessionsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /**
+     * Set when several instances snapshot the same pads (scale-out): each snapshot is merged
+     * with the stored one, under a row lock, instead of replacing it.
+     */
+    private readonly mergeStored?: MergeStoredSnapshot,
+  ) {}
 
   async create(row: NewSessionRow): Promise<SessionRow> {
     const [created] = await this.db
@@ -123,6 +133,34 @@ export class SessionsRepo {
    */
   async saveSnapshots(writes: PadSnapshotWrite[]): Promise<Set<string>> {
     if (writes.length === 0) return new Set();
+    return this.db.transaction(async (tx) => {
+      const merge = this.mergeStored;
+      if (merge === undefined) return this.writeSnapshots(tx, writes);
+      const stored = await tx
+        .select({ sessionId: sessions.sessionId, docState: sessions.docState })
+        .from(sessions)
+        .where(
+          inArray(
+            sessions.sessionId,
+            writes.map((write) => write.sessionId),
+          ),
+        )
+        .for("update");
+      const storedStates = new Map(stored.map((row) => [row.sessionId, row.docState]));
+      return this.writeSnapshots(
+        tx,
+        writes.map(({ sessionId, snapshot }) => {
+          const storedState = storedStates.get(sessionId);
+          return {
+            sessionId,
+            snapshot: storedState ? merge(storedState, snapshot) : snapshot,
+          };
+        }),
+      );
+    });
+  }
+
+  private async writeSnapshots(tx: Db, writes: PadSnapshotWrite[]): Promise<Set<string>> {
     const now = new Date().toISOString();
     const values = sql.join(
       writes.map(
@@ -135,29 +173,26 @@ export class SessionsRepo {
       ),
       sql`, `,
     );
-    return this.db.transaction(async (tx) => {
-      const updated = await tx.execute(sql`
-        update sessions set
-          doc_state = v.doc_state,
-          code = v.code,
-          updated_at = ${now}::timestamptz,
-          last_active = v.last_active,
-          expires_at = v.expires_at,
-          active_users = v.active_users,
-          total_edits = sessions.total_edits + v.edits
-        from (values ${values})
-          as v(session_id, doc_state, code, last_active, expires_at, active_users, edits)
-        where sessions.session_id = v.session_id and sessions.is_active
-        returning sessions.session_id`);
-      const saved = new Set(
-        resultRows<{ session_id: string }>(updated).map((row) => row.session_id),
-      );
-      const activity = writes.flatMap(({ sessionId, snapshot }) =>
-        saved.has(sessionId) ? snapshot.activity : [],
-      );
-      if (activity.length > 0) await tx.execute(insertActivitySql(activity));
-      return saved;
-    });
+    const updated = await tx.execute(sql`
+      update sessions set
+        doc_state = v.doc_state,
+        code = v.code,
+        updated_at = ${now}::timestamptz,
+        -- never back in time: another instance may have seen later activity (scale-out)
+        last_active = greatest(sessions.last_active, v.last_active),
+        expires_at = greatest(sessions.expires_at, v.expires_at),
+        active_users = v.active_users,
+        total_edits = sessions.total_edits + v.edits
+      from (values ${values})
+        as v(session_id, doc_state, code, last_active, expires_at, active_users, edits)
+      where sessions.session_id = v.session_id and sessions.is_active
+      returning sessions.session_id`);
+    const saved = new Set(resultRows<{ session_id: string }>(updated).map((row) => row.session_id));
+    const activity = writes.flatMap(({ sessionId, snapshot }) =>
+      saved.has(sessionId) ? snapshot.activity : [],
+    );
+    if (activity.length > 0) await tx.execute(insertActivitySql(activity));
+    return saved;
   }
 
   async listPublic(page: number, limit: number): Promise<{ rows: SessionRow[]; total: number }> {
