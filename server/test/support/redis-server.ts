@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { freePort } from "./server-process.ts";
+import { freePort } from "./free-port.ts";
 
 export interface TestRedis {
   url: string;

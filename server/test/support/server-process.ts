@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "./free-port.ts";
 import { generousLimits } from "./test-server.ts";
 import { waitUntil } from "./wait.ts";
 
 const serverDir = path.resolve(import.meta.dirname, "../..");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
+export { freePort };
 
 export interface ServerProcess {
   url: string;
