@@ -201,5 +201,39 @@ for (const storage of storageKinds.filter((kind) => kind === "postgres")) {
       }
       await rm(crashDir, { recursive: true, force: true });
     });
+
+    it("saves its pads and stops promptly when Redis is gone", async () => {
+      const ownRedis = await startRedis();
+      const instance = await startTestServer({
+        env: { DATABASE_URL: database.url, DB_POOL_SIZE: "4", REDIS_URL: ownRedis.url },
+      });
+      const pad = await createPad(instance.url, { code: "" });
+      const viaInstance = clientsOf(() => instance.url);
+      const alice = viaInstance.connect(pad.sessionId);
+      await waitSynced(alice);
+      alice.doc.getText("code").insert(0, "typed before Redis went away");
+      await waitUntil(
+        async () => (await getPad(instance.url, pad.sessionId)).code === alice.text(),
+        "the key to be applied",
+      );
+      await ownRedis.stop();
+      await waitUntil(async () => {
+        const health = (await (await fetch(`${instance.url}/api/health`)).json()) as {
+          redis?: string;
+        };
+        return health.redis === "unreachable";
+      }, "/api/health to say that Redis is unreachable");
+      const started = Date.now();
+      await instance.stop();
+      assert.ok(Date.now() - started < 5_000, `stopped in ${Date.now() - started} ms`);
+      viaInstance.leaveAll();
+      const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+      try {
+        const rows = await sql`select code from sessions where session_id = ${pad.sessionId}`;
+        assert.equal(rows[0]?.["code"], "typed before Redis went away");
+      } finally {
+        await sql.end();
+      }
+    });
   });
 }

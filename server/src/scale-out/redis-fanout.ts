@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RoomFanout } from "../rooms/registry.ts";
 import type { Room } from "../rooms/room.ts";
@@ -17,6 +18,9 @@ const instanceChannel = (instanceId: string) => `${CHANNEL_PREFIX}instance:${ins
  * through its own clients' next sync.
  */
 const SYNC_TIMEOUT_MS = 2_000;
+
+/** How long shutdown waits for Redis to acknowledge QUIT. */
+const QUIT_TIMEOUT_MS = 1_000;
 
 interface PendingSync {
   remaining: number;
@@ -132,7 +136,12 @@ export class RedisFanout implements RoomFanout {
     this.closing = true;
     for (const pending of this.syncs.values()) pending.done();
     this.syncs.clear();
-    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+    // QUIT waits for Redis to answer; with Redis down it would hold up the exit (the pads
+    // are saved by now), so it gets a second and then the sockets are closed.
+    const quit = Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+    await Promise.race([quit, sleep(QUIT_TIMEOUT_MS)]);
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
   }
 
   private async subscriberCount(channel: string): Promise<number> {
