@@ -73,7 +73,7 @@ export async function startServer(
   );
   if (fanout !== undefined) {
     fanout.onPadEnded = (padId) => {
-      lifecycle.endedElsewhere(padId).catch((error: unknown) => {
+      lifecycle.dropEndedPad(padId).catch((error: unknown) => {
         log(`pad ${padId}: ending it after another instance did failed`, error);
       });
     };

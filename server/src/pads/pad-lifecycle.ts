@@ -45,7 +45,7 @@ export class PadLifecycle {
   async end(padId: string, how: PadEnd): Promise<boolean> {
     const ended = await this.repo.deactivate(padId, how, new Date());
     this.announceEnd(padId);
-    await this.endedElsewhere(padId);
+    await this.dropEndedPad(padId);
     return ended;
   }
 
@@ -53,7 +53,7 @@ export class PadLifecycle {
    * What is left to do here once a pad has ended (here, or on another instance that said
    * so): its clients are closed with 4410 and this instance's log of it is deleted.
    */
-  async endedElsewhere(padId: string): Promise<void> {
+  async dropEndedPad(padId: string): Promise<void> {
     await this.registry.evict(padId, CloseCodes.gone);
     await this.updateLog.clear(padId);
   }
