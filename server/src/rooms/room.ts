@@ -659,11 +659,18 @@ export class Room {
     }
     if (!this.isMember(origin)) {
       // A member left or timed out: tell the others its cursor is gone.
-      for (const id of change.removed) this.remoteClients.delete(id);
-      if (change.removed.length > 0) {
-        this.sendAwarenessOn(
-          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, change.removed)),
-          null,
+      if (change.removed.length === 0) return;
+      this.broadcast(
+        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, change.removed)),
+        null,
+      );
+      // Other instances hear only of this instance's own clients: a client of another
+      // instance timing out here (its renewals were late) must not be removed there too.
+      const own = change.removed.filter((id) => !this.remoteClients.delete(id));
+      if (own.length > 0 && this.fanout !== undefined) {
+        this.fanout.publishAwareness(
+          this.padId,
+          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, own)),
         );
       }
       return;
