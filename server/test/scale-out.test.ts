@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
 import postgres from "postgres";
 import type { SessionResponse } from "@codepad/shared";
 import { clientsOf, waitClosedWith, waitSynced } from "./support/clients.ts";
@@ -200,6 +201,26 @@ for (const storage of storageKinds.filter((kind) => kind === "postgres")) {
         await sql.end();
       }
       await rm(crashDir, { recursive: true, force: true });
+    });
+
+    it("catches up on what an instance missed while its Redis connection was down", async () => {
+      const pad = await createPad(first.url, { code: "" });
+      const alice = onFirst.connect(pad.sessionId);
+      const bob = onSecond.connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      // Every subscriber connection drops; a key published before they are back is never
+      // delivered to them by Redis.
+      const admin = new Redis(redis.url);
+      try {
+        await admin.call("CLIENT", "KILL", "TYPE", "pubsub");
+      } finally {
+        admin.disconnect();
+      }
+      alice.doc.getText("code").insert(0, "typed while the second instance was deaf");
+      await waitUntil(
+        () => bob.text() === "typed while the second instance was deaf",
+        "bob to get the key once the second instance is back",
+      );
     });
 
     it("saves its pads and stops promptly when Redis is gone", async () => {

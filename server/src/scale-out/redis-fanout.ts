@@ -19,6 +19,9 @@ const instanceChannel = (instanceId: string) => `${CHANNEL_PREFIX}instance:${ins
  */
 const SYNC_TIMEOUT_MS = 2_000;
 
+/** Request id of the sync requests sent after a reconnection (nobody waits for answers). */
+const RESYNC = 0;
+
 /** How long shutdown waits for Redis to acknowledge QUIT. */
 const QUIT_TIMEOUT_MS = 1_000;
 
@@ -63,11 +66,12 @@ export class RedisFanout implements RoomFanout {
         if (!this.closing) log("redis connection error", error);
       });
     }
-    let connectedBefore = false;
+    // Constructed once connected, so every "ready" from here on is a reconnection: what
+    // other instances published meanwhile never reached us.
     subscriber.on("ready", () => {
-      // Back after an outage: what other instances published meanwhile never reached us.
-      if (connectedBefore) this.resyncAll();
-      connectedBefore = true;
+      this.resyncAll().catch((error: unknown) => {
+        if (!this.closing) log("redis: catching up after a reconnection failed", error);
+      });
     });
   }
 
@@ -168,25 +172,33 @@ export class RedisFanout implements RoomFanout {
           resolve();
         },
       });
-      this.publish(padChannel(room.padId), {
-        kind: "syncRequest",
-        from: this.instanceId,
-        requestId,
-        stateVector: room.stateVector(),
-      });
+      this.askPeers(room, requestId);
     });
   }
 
-  /** After a Redis outage: every room asks again for what it may have missed. */
-  private resyncAll(): void {
-    for (const room of this.rooms.values()) {
-      this.publish(padChannel(room.padId), {
-        kind: "syncRequest",
-        from: this.instanceId,
-        requestId: 0, // nobody waits for the answers; they are applied when they come
-        stateVector: room.stateVector(),
-      });
-    }
+  /**
+   * After a Redis outage: every room asks again for what it may have missed (request id
+   * RESYNC). Listening again comes first, or the answers could arrive before we do. Another
+   * instance that was reconnecting too may miss this request; it sends its own when it is
+   * back, and answering a RESYNC request also asks for what the answerer missed.
+   */
+  private async resyncAll(): Promise<void> {
+    const rooms = [...this.rooms.values()];
+    await this.subscriber.subscribe(
+      this.ownChannel,
+      ...rooms.map((room) => padChannel(room.padId)),
+    );
+    for (const room of rooms) this.askPeers(room, RESYNC);
+  }
+
+  /** Publishes a sync request; answers to an id nobody waits for are applied all the same. */
+  private askPeers(room: Room, requestId: number): void {
+    this.publish(padChannel(room.padId), {
+      kind: "syncRequest",
+      from: this.instanceId,
+      requestId,
+      stateVector: room.stateVector(),
+    });
   }
 
   private publish(channel: string, message: FanoutMessage): void {
@@ -224,6 +236,8 @@ export class RedisFanout implements RoomFanout {
           break;
         case "syncRequest":
           this.answerSyncRequest(room, message.from, message.requestId, message.stateVector);
+          // The requester was cut off from Redis; so, perhaps, were we.
+          if (message.requestId === RESYNC) this.askPeers(room, this.nextRequestId++);
           break;
         case "ended":
           this.onPadEnded(padId);
