@@ -19,6 +19,7 @@ import {
   KEEP_ALIVE_FRAME,
   MalformedMessageError,
 } from "../ws/frames.ts";
+import { mergeUpdatesInGroups } from "./merge-updates.ts";
 import type { PadFanout } from "./pad-fanout.ts";
 import type { PadMeta } from "./pad-document.ts";
 import type { LoadedPad, PadLoader } from "./pad-loader.ts";
@@ -90,10 +91,10 @@ const REMOTE_ORIGIN = Symbol("remote");
 
 /**
  * Largest number of updates merged into one log write. Merging is what makes a burst
- * cheap (one write per batch), but Y.mergeUpdates over tens of thousands of updates blocks
- * the event loop for seconds (seen in Hocuspocus), so batches are bounded.
+ * cheap (one write per batch), but merging tens of thousands of updates blocks the event
+ * loop for seconds (seen in Hocuspocus), so batches are bounded (see merge-updates.ts).
  */
-const MAX_BATCH = 256;
+const MAX_BATCH = 1024;
 
 /**
  * A frame that needs the document, waiting for the room to read it back from storage. Its
@@ -809,12 +810,13 @@ function awarenessHost(): Y.Doc {
   return host as Y.Doc;
 }
 
-/** Runs a decoding step of client input; whatever it throws means the input is malformed. */
+/** The batch's updates as one, for one log write, one apply and one broadcast. */
 function mergeBatch(batch: PendingUpdate[]): Uint8Array {
   if (batch.length === 1) return (batch[0] as PendingUpdate).update;
-  return Y.mergeUpdates(batch.map((item) => item.update));
+  return mergeUpdatesInGroups(batch.map((item) => item.update));
 }
 
+/** Runs a decoding step of client input; whatever it throws means the input is malformed. */
 function malformedIfThrows<T>(decode: () => T): T {
   try {
     return decode();
