@@ -7,6 +7,7 @@ import type { MessageEffect, Room } from "../rooms/room.ts";
 import type { RoomMember } from "../rooms/room-member.ts";
 import { MalformedMessageError } from "./frames.ts";
 import { MessageBudget } from "./message-budget.ts";
+import type { ReadTurns } from "./read-turns.ts";
 import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
 import { wireFrame } from "./wire-frame.ts";
 
@@ -23,6 +24,14 @@ const MAX_EARLY_BYTES = 16 * 1024 * 1024;
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Bytes of frames a connection handles in one turn of the event loop before its socket is
+ * paused until the next one (see ReadTurns). A typist sends tens of bytes a key; a paste or
+ * a first sync is one frame and waits at most a turn. One 64 KiB read of one-key updates
+ * takes the server about 13 ms, which bounds what a streaming client delays the others.
+ */
+const MAX_BYTES_PER_TURN = 16 * 1024;
+
 export interface ConnectionOptions {
   /** WS_MESSAGE_RATE_MAX: messages handled per second; past it the socket closes with 4429. */
   messagesPerSecond: number;
@@ -30,6 +39,8 @@ export interface ConnectionOptions {
   maxMessageBytes: number;
   /** Where the socket's queued frames are written from, once per turn. */
   socketWrites: SocketWrites;
+  /** The event loop's turns, to share reads between sockets. */
+  readTurns: ReadTurns;
   /** Called for every frame the client sends. */
   onClientMessage?: () => void;
   log: (message: string, error?: unknown) => void;
@@ -47,6 +58,10 @@ export class Connection implements RoomMember, QueuedWrites {
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private readonly messageBudget: MessageBudget;
+  private readonly readTurns: ReadTurns;
+  /** The turn `bytesThisTurn` counts. */
+  private readTurn = -1;
+  private bytesThisTurn = 0;
 
   private readonly maxMessageBytes: number;
   private readonly socketWrites: SocketWrites;
@@ -60,6 +75,7 @@ export class Connection implements RoomMember, QueuedWrites {
     this.messageBudget = new MessageBudget(options.messagesPerSecond);
     this.maxMessageBytes = options.maxMessageBytes;
     this.socketWrites = options.socketWrites;
+    this.readTurns = options.readTurns;
     this.onClientMessage = options.onClientMessage;
     this.log = options.log;
     ws.binaryType = "nodebuffer";
@@ -148,6 +164,7 @@ export class Connection implements RoomMember, QueuedWrites {
       this.close(CloseCodes.tooLarge);
       return;
     }
+    this.shareReads(frame.byteLength);
     if (this.room === undefined) {
       this.count("effective");
       this.early.push(frame);
@@ -158,6 +175,27 @@ export class Connection implements RoomMember, QueuedWrites {
       return;
     }
     this.handle(this.room, frame);
+  };
+
+  /**
+   * Pauses the socket once it has had its share of this turn: the frames already read are
+   * still handled, in order, and reading resumes after the other sockets had their turn.
+   */
+  private shareReads(bytes: number): void {
+    const turn = this.readTurns.current();
+    if (turn !== this.readTurn) {
+      this.readTurn = turn;
+      this.bytesThisTurn = 0;
+    }
+    this.bytesThisTurn += bytes;
+    if (this.bytesThisTurn > MAX_BYTES_PER_TURN && !this.ws.isPaused) {
+      this.ws.pause();
+      setImmediate(this.resumeReading);
+    }
+  }
+
+  private readonly resumeReading = (): void => {
+    this.ws.resume();
   };
 
   /**

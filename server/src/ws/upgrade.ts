@@ -8,6 +8,7 @@ import { clientIp } from "../http/client-ip.ts";
 import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
 import type { RoomRegistry } from "../rooms/registry.ts";
 import { Connection } from "./connection.ts";
+import { ReadTurns } from "./read-turns.ts";
 import { SocketWrites } from "./socket-writes.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
 
@@ -64,6 +65,7 @@ export function attachWebSocketEndpoint(
   });
   const isOriginAllowed = createOriginPolicy(options);
   const socketWrites = new SocketWrites();
+  const readTurns = new ReadTurns();
   /** Every open socket, with the heartbeat slice it is pinged in. */
   const connections = new Map<Connection, number>();
   let connectionsAccepted = 0;
@@ -92,6 +94,7 @@ export function attachWebSocketEndpoint(
       messagesPerSecond: options.messageRateMax,
       maxMessageBytes: options.maxMessageBytes,
       socketWrites,
+      readTurns,
       onClientMessage: options.onClientMessage,
       log: options.log,
     });
