@@ -28,7 +28,7 @@ import { collector, type Scenario } from "./load/scenario.ts";
 import { SelfCpuMeter } from "./load/proc-stats.ts";
 import { renderChart } from "./report/chart.ts";
 import { machineInfo } from "./report/machine.ts";
-import { renderMarkdown, type ReportInput } from "./report/markdown.ts";
+import { renderMarkdown, type KeptRun, type ReportInput } from "./report/markdown.ts";
 import type { Measurement } from "./report/results.ts";
 import { allTargets } from "./targets/all-targets.ts";
 import type { Target } from "./targets/target.ts";
@@ -86,6 +86,7 @@ const stem = `${date}${quick ? "-quick" : ""}`;
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 const measurements: Measurement[] = [];
 const loadGeneratorCpu: ReportInput["loadGeneratorCpu"] = [];
+const kept: KeptRun[] = [];
 if (args.merge) keepEarlierResults();
 
 for (const scenario of scenarios) {
@@ -147,7 +148,24 @@ function keepEarlierResults(): void {
   if (!existsSync(file)) return;
   const earlier = JSON.parse(readFileSync(file, "utf8")) as ReportInput;
   const rerun = new Set(scenarios.map((scenario) => scenario.name));
-  measurements.push(...earlier.measurements.filter((m) => !rerun.has(m.scenario)));
+  const keptMeasurements = earlier.measurements.filter((m) => !rerun.has(m.scenario));
+  measurements.push(...keptMeasurements);
+  const keptScenarios = new Set(keptMeasurements.map((m) => m.scenario));
+  // Runs the earlier file had kept itself, then the earlier run's own scenarios.
+  for (const run of earlier.kept ?? []) {
+    const scenariosStillKept = run.scenarios.filter((name) => keptScenarios.has(name));
+    if (scenariosStillKept.length > 0) kept.push({ ...run, scenarios: scenariosStillKept });
+  }
+  const fromEarlierItself = [...keptScenarios].filter(
+    (name) => !(earlier.kept ?? []).some((run) => run.scenarios.includes(name)),
+  );
+  if (fromEarlierItself.length > 0) {
+    kept.push({
+      command: earlier.command,
+      loadAverageAtStart: earlier.machine.loadAverageAtStart,
+      scenarios: fromEarlierItself,
+    });
+  }
   loadGeneratorCpu.push(...earlier.loadGeneratorCpu.filter((e) => !rerun.has(e.scenario)));
   for (const [target, reason] of Object.entries(earlier.skipped)) skipped[target] ??= reason;
   log(`merging into ${path.basename(file)} (rerunning ${[...rerun].join(", ")})`);
@@ -169,6 +187,7 @@ function writeResults(): void {
     measurements,
     loadGeneratorCpu,
     runs,
+    ...(kept.length > 0 ? { kept } : {}),
   };
   writeFileSync(path.join(resultsDir, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(resultsDir, `${stem}.md`), renderMarkdown(report));

@@ -200,6 +200,17 @@ export class PadClient {
     socket?.uncork();
   };
 
+  /**
+   * Writes ready-made wire frames (see client-wire-frames.ts) straight to the socket, after
+   * whatever this client has queued: one write, no framing cost at the time it is sent.
+   */
+  writeWire(wire: Buffer): void {
+    this.flush();
+    const socket = (this.ws as unknown as { _socket?: Socket } | undefined)?._socket;
+    if (socket === undefined || this.ws?.readyState !== WebSocket.OPEN) return;
+    socket.write(wire);
+  }
+
   close(): void {
     this.ws?.removeAllListeners("close");
     this.ws?.on("close", () => undefined);

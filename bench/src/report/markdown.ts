@@ -12,6 +12,17 @@ export interface ReportInput {
   /** The load generator's CPU per scenario and target, % of its core. */
   loadGeneratorCpu: { scenario: string; target: string; run: number; percent: number }[];
   runs: number;
+  /**
+   * With --merge: the earlier runs of the day whose rows were kept, so that every row can
+   * be told apart by the run (and the machine's load) it came from.
+   */
+  kept?: KeptRun[];
+}
+
+export interface KeptRun {
+  command: string;
+  loadAverageAtStart: number[];
+  scenarios: string[];
 }
 
 const PEERS = ["reference", "hocuspocus", "hocuspocus-sqlite"];
@@ -27,6 +38,13 @@ export function renderMarkdown(input: ReportInput): string {
       `Linux ${machine.kernel}, Node ${machine.node}, open files ${machine.openFilesLimit}, ` +
       `load average at start ${machine.loadAverageAtStart.join(" / ")}`,
   );
+  for (const kept of input.kept ?? []) {
+    lines.push("");
+    lines.push(
+      `Rows of ${kept.scenarios.join(", ")} are kept from an earlier run of the day: ` +
+        `\`${kept.command}\`, load average at start ${kept.loadAverageAtStart.join(" / ")}.`,
+    );
+  }
   lines.push("");
   lines.push(
     "Packages: " +
