@@ -193,8 +193,14 @@ export class Room {
     return this.members.size + this.remoteClients.size;
   }
 
+  /**
+   * The database lacks some of this room's changes: they are not snapshotted, or their
+   * snapshot is still being written (`dirty` is cleared when the snapshot's state is taken,
+   * so that changes made during the write mark the room again; until the write commits,
+   * the room is not saved, and /api/health must not count it as saved).
+   */
   get isDirty(): boolean {
-    return this.dirty;
+    return this.dirty || this.snapshotting !== null;
   }
 
   /** Title and language as the pad's clients see them now. */
