@@ -41,6 +41,8 @@ export class PadClient {
   closedWith: number | null = null;
   private ws: WebSocket | undefined;
   private outbox: Uint8Array[] = [];
+  /** Where `send` puts frames while `framesOf` runs. */
+  private captured: Uint8Array[] | null = null;
 
   private constructor(private readonly options: PadClientOptions) {
     this.codec = new FrameCodec(options.dialect, options.padId);
@@ -184,13 +186,39 @@ export class PadClient {
    * load generator pays one syscall per socket and turn, as a good server does.
    */
   send(frame: Uint8Array): void {
+    if (this.captured !== null) {
+      this.captured.push(frame);
+      return;
+    }
     if (this.ws?.readyState !== WebSocket.OPEN) return;
     this.outbox.push(frame);
     if (this.outbox.length === 1) setImmediate(this.flush);
   }
 
+  /** Runs `act` and returns the frames it sends, instead of sending them. */
+  framesOf(act: () => void): Uint8Array[] {
+    const captured: Uint8Array[] = [];
+    this.captured = captured;
+    try {
+      act();
+    } finally {
+      this.captured = null;
+    }
+    return captured;
+  }
+
+  /**
+   * Writes what is queued now instead of at the end of the turn. A typist calls it after
+   * each key: its send time is taken at the key, and waiting for the turn to end would add
+   * the load generator's own reading of thousands of other sockets to every latency.
+   */
+  flushNow(): void {
+    if (this.outbox.length > 0) this.flush();
+  }
+
   private readonly flush = (): void => {
     const frames = this.outbox;
+    if (frames.length === 0) return;
     this.outbox = [];
     const ws = this.ws;
     if (ws?.readyState !== WebSocket.OPEN) return;

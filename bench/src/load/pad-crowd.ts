@@ -19,6 +19,8 @@ export interface Crowd {
   connect: ConnectResult;
   typists: Typist[];
   probe: LatencyProbe;
+  /** One typist per pad: nobody changes a typist's text but itself (see Typist.prepare). */
+  typistsAlone: boolean;
   /** From now on, measure (and count the keys that should arrive). */
   startRecording(): void;
   /** Deliveries the keys typed since startRecording should make: the others of their pad. */
@@ -61,6 +63,7 @@ export async function openCrowd(running: RunningTarget, options: CrowdOptions): 
     connect,
     typists,
     probe,
+    typistsAlone: options.typistsPerPad === 1,
     startRecording: () => {
       for (const typist of typists) keysAtStart.set(typist, typist.keysSent);
       probe.startRecording();

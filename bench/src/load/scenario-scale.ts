@@ -16,7 +16,9 @@ const P99_LIMIT_MS = 50;
 export const scale: Scenario = {
   name: "scale",
   async run(ctx) {
-    const levels = ctx.quick ? [1_000, 2_000] : [1_000, 5_000, 10_000];
+    // BENCH_SCALE_LEVELS=5000,10000 tries chosen levels (e.g. while profiling one of them).
+    const chosen = process.env.BENCH_SCALE_LEVELS?.split(",").map(Number);
+    const levels = chosen ?? (ctx.quick ? [1_000, 2_000] : [1_000, 5_000, 10_000]);
     const durationMs = ctx.quick ? 3_000 : 8_000;
     let held = 0;
     let brokeAt = "";
