@@ -20,6 +20,7 @@ import {
   MalformedMessageError,
 } from "../ws/frames.ts";
 import { mergeUpdatesInGroups } from "./merge-updates.ts";
+import { updateMadeBy } from "./update-made-by.ts";
 import type { PadFanout } from "./pad-fanout.ts";
 import type { PadMeta } from "./pad-document.ts";
 import type { LoadedPad, PadLoader } from "./pad-loader.ts";
@@ -144,8 +145,6 @@ export class Room {
   private waiting: WaitingFrame[] = [];
   private waking: Promise<void> | null = null;
 
-  /** Set by the document's listener when an update of another instance changed it. */
-  private remoteChanged = false;
   /** Set by the awareness listener while a member's awareness message is applied. */
   private awarenessChanged = false;
   private pending: PendingItem[] = [];
@@ -405,26 +404,31 @@ export class Room {
     this.doc = doc;
     this.sleepingStateVector = null;
     this.sizeGuard = new PadSizeGuard(doc, DocLayout.code, this.maxCodeBytes);
-    doc.on("update", this.onDocUpdate);
     doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
     // The database is the truth for metadata: it may have changed (REST) since it was read.
     this.writeMeta(doc, this.meta);
   }
 
   private detachDocument(doc: Y.Doc): void {
-    doc.off("update", this.onDocUpdate);
     doc.getMap<string>(DocLayout.meta).unobserve(this.onMetaChange);
     this.doc = null;
     this.sizeGuard = null;
   }
 
+  /**
+   * A change the server makes itself: applied at once, and logged and broadcast as the
+   * clients' updates are (it takes its place in the queue behind them).
+   */
   private writeMeta(doc: Y.Doc, meta: Partial<PadMeta>): void {
     const map = doc.getMap<string>(DocLayout.meta);
-    doc.transact(() => {
-      for (const [key, value] of Object.entries(meta)) {
-        if (map.get(key) !== value) map.set(key, value);
-      }
-    }, SERVER_ORIGIN);
+    const update = updateMadeBy(doc, () => {
+      doc.transact(() => {
+        for (const [key, value] of Object.entries(meta)) {
+          if (map.get(key) !== value) map.set(key, value);
+        }
+      }, SERVER_ORIGIN);
+    });
+    if (update !== null) this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
   }
 
   /**
@@ -590,14 +594,14 @@ export class Room {
   }
 
   private integrateRemoteUpdate(doc: Y.Doc, update: Uint8Array): void {
-    this.remoteChanged = false;
+    let changed: Uint8Array | null;
     try {
-      Y.applyUpdate(doc, update, REMOTE_ORIGIN);
+      changed = updateMadeBy(doc, () => Y.applyUpdate(doc, update, REMOTE_ORIGIN));
     } catch (error) {
       this.log(`pad ${this.padId}: an update from another instance did not apply`, error);
       return;
     }
-    if (!this.remoteChanged) return; // it had nothing this document lacked
+    if (changed === null) return; // it had nothing this document lacked
     // This instance snapshots it too: the sender's snapshot may be written before ours and
     // be overwritten by it, so every instance that holds an update saves it.
     this.dirty = true;
@@ -645,14 +649,6 @@ export class Room {
     }
     return unapplied;
   }
-
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    // Updates of clients come from the log (LOGGED_ORIGIN) and are broadcast by `flush`.
-    // The server's own changes are applied at once; they are broadcast once logged.
-    if (origin === SERVER_ORIGIN) this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
-    // Yjs emits an update only for a transaction that changed the document.
-    else if (origin === REMOTE_ORIGIN) this.remoteChanged = true;
-  };
 
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
