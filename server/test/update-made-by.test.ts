@@ -9,7 +9,7 @@ test("updateMadeBy returns the update a change made, which rebuilds the change e
   assert.ok(update !== null);
   const copy = new Y.Doc();
   Y.applyUpdate(copy, update);
-  assert.equal(copy.getText("code").toString(), "hello");
+  assert.equal(copy.getText("code").toJSON(), "hello");
 });
 
 test("updateMadeBy returns null for a change that changed nothing", () => {
@@ -35,7 +35,7 @@ test("updateMadeBy merges the updates of several transactions into one", () => {
   assert.ok(update !== null);
   const copy = new Y.Doc();
   Y.applyUpdate(copy, update);
-  assert.equal(copy.getText("code").toString(), "a");
+  assert.equal(copy.getText("code").toJSON(), "a");
   assert.equal(copy.getMap("meta").get("title"), "T");
 });
 
