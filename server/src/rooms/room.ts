@@ -19,6 +19,7 @@ import {
   KEEP_ALIVE_FRAME,
   MalformedMessageError,
 } from "../ws/frames.ts";
+import { applyUpdateWithoutPromotion } from "./apply-update-without-promotion.ts";
 import { mergeUpdatesInGroups } from "./merge-updates.ts";
 import { updateMadeBy } from "./update-made-by.ts";
 import type { PadFanout } from "./pad-fanout.ts";
@@ -571,7 +572,7 @@ export class Room {
         // One apply and one encoding for the whole batch; Yjs skips what it already has
         // (the server's own changes, duplicates). Present: a room with updates under way
         // does not sleep.
-        Y.applyUpdate(this.doc as Y.Doc, merged, LOGGED_ORIGIN);
+        applyUpdateWithoutPromotion(this.doc as Y.Doc, merged, LOGGED_ORIGIN);
       } catch (error) {
         // Decodable but not applicable: refuse the senders; the log entry is skipped on load.
         this.log(`pad ${this.padId}: update rejected`, error);
@@ -596,7 +597,7 @@ export class Room {
   private integrateRemoteUpdate(doc: Y.Doc, update: Uint8Array): void {
     let changed: Uint8Array | null;
     try {
-      changed = updateMadeBy(doc, () => Y.applyUpdate(doc, update, REMOTE_ORIGIN));
+      changed = updateMadeBy(doc, () => applyUpdateWithoutPromotion(doc, update, REMOTE_ORIGIN));
     } catch (error) {
       this.log(`pad ${this.padId}: an update from another instance did not apply`, error);
       return;
