@@ -53,8 +53,15 @@ export class Connection implements RoomMember, QueuedWrites {
   alive = true;
   lastSentAt = Date.now();
   private room: Room | undefined;
-  /** Payloads queued this turn; framed when written. */
+  /**
+   * Payloads queued this turn; framed when written. Two arrays, swapped and emptied, never
+   * dropped: an array replaced after each write lives on, grows old between a client's
+   * messages, and when dropped with the turn's frames in it, V8's young-generation
+   * collector keeps those frames (any pointer from an old object counts as live) and
+   * copies them to the old generation, where only a full collection frees them.
+   */
   private outbox: Uint8Array[] = [];
+  private spareOutbox: Uint8Array[] = [];
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private readonly messageBudget: MessageBudget;
@@ -120,7 +127,16 @@ export class Connection implements RoomMember, QueuedWrites {
   writeQueued(frame: (payload: Uint8Array) => Buffer): void {
     if (this.outbox.length === 0) return;
     const payloads = this.outbox;
-    this.outbox = [];
+    this.outbox = this.spareOutbox;
+    try {
+      this.writePayloads(payloads, frame);
+    } finally {
+      payloads.length = 0;
+      this.spareOutbox = payloads;
+    }
+  }
+
+  private writePayloads(payloads: Uint8Array[], frame: (payload: Uint8Array) => Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.terminate();

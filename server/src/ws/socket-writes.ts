@@ -16,29 +16,28 @@ export interface QueuedWrites {
  */
 export class SocketWrites {
   private queued: QueuedWrites[] = [];
-  private readonly framed = new Map<Uint8Array, Buffer>();
 
   /** Call once per turn per socket, when its first frame of the turn is queued. */
   schedule(writes: QueuedWrites): void {
     if (this.queued.push(writes) === 1) setImmediate(this.writeAll);
   }
 
-  private readonly frameOnce = (payload: Uint8Array): Buffer => {
-    let frame = this.framed.get(payload);
-    if (frame === undefined) {
-      frame = wireFrame(payload);
-      this.framed.set(payload, frame);
-    }
-    return frame;
-  };
-
   private readonly writeAll = (): void => {
     const queued = this.queued;
     this.queued = [];
-    try {
-      for (const writes of queued) writes.writeQueued(this.frameOnce);
-    } finally {
-      this.framed.clear();
-    }
+    // A new map for every pass, dropped young with the frames it holds. A map kept across
+    // passes grows old, and `clear()` leaves its old table pointing at that pass's frames:
+    // V8's young-generation collector then keeps them, and they are copied to the old
+    // generation, where only a full collection frees them.
+    const framed = new Map<Uint8Array, Buffer>();
+    const frameOnce = (payload: Uint8Array): Buffer => {
+      let frame = framed.get(payload);
+      if (frame === undefined) {
+        frame = wireFrame(payload);
+        framed.set(payload, frame);
+      }
+      return frame;
+    };
+    for (const writes of queued) writes.writeQueued(frameOnce);
   };
 }
