@@ -10,6 +10,7 @@ import { MessageBudget } from "./message-budget.ts";
 import type { ReadTurns } from "./read-turns.ts";
 import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
 import { wireFrame } from "./wire-frame.ts";
+import { keepMessageBytesYoung } from "./young-fragments.ts";
 
 /**
  * Frames a client may send before its room is loaded (it sends sync step 1 and its
@@ -86,6 +87,7 @@ export class Connection implements RoomMember, QueuedWrites {
     this.onClientMessage = options.onClientMessage;
     this.log = options.log;
     ws.binaryType = "nodebuffer";
+    keepMessageBytesYoung(ws);
     ws.on("message", this.onMessage);
     ws.on("pong", () => {
       this.alive = true;
