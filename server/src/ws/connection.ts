@@ -9,7 +9,7 @@ import { MalformedMessageError } from "./frames.ts";
 import { MessageBudget } from "./message-budget.ts";
 import type { ReadTurns } from "./read-turns.ts";
 import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
-import { wireFrame } from "./wire-frame.ts";
+import { wireFrame, wireFrames } from "./wire-frame.ts";
 import { keepMessageBytesYoung } from "./young-fragments.ts";
 
 /**
@@ -32,6 +32,12 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  * takes the server about 13 ms, which bounds what a streaming client delays the others.
  */
 const MAX_BYTES_PER_TURN = 16 * 1024;
+
+/**
+ * Largest sum of payloads that a socket's frames of one turn are copied together for; above
+ * it, each frame is written as it is (a broadcast's frame is shared by its recipients).
+ */
+const MAX_COPIED_BYTES = 16 * 1024;
 
 export interface ConnectionOptions {
   /** WS_MESSAGE_RATE_MAX: messages handled per second; past it the socket closes with 4429. */
@@ -145,10 +151,13 @@ export class Connection implements RoomMember, QueuedWrites {
       return;
     }
     // Whole frames straight to the socket, as ws's own sender writes them (no extension
-    // is negotiated, so ws keeps no per-message state); corked, they leave in one writev.
+    // is negotiated, so ws keeps no per-message state). Small ones are copied into one
+    // buffer; large ones (a first sync, a paste) are corked and leave in one writev.
     const socket = (this.ws as unknown as { _socket: Socket })._socket;
     if (payloads.length === 1) {
       socket.write(frame(payloads[0] as Uint8Array));
+    } else if (totalLength(payloads) <= MAX_COPIED_BYTES) {
+      socket.write(wireFrames(payloads));
     } else {
       socket.cork();
       for (const payload of payloads) socket.write(frame(payload));
@@ -251,6 +260,12 @@ export class Connection implements RoomMember, QueuedWrites {
     this.log(`pad ${this.room?.padId ?? "?"}: failed to handle a message`, error);
     this.close(CloseCodes.internalError);
   }
+}
+
+function totalLength(payloads: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const payload of payloads) length += payload.byteLength;
+  return length;
 }
 
 function toUint8Array(data: RawData): Uint8Array {
