@@ -1,5 +1,4 @@
 import * as decoding from "lib0/decoding";
-import * as encoding from "lib0/encoding";
 import { MessageType, SyncMessageType } from "@codepad/shared";
 
 /** One decoded client frame of the y-websocket protocol. */
@@ -44,33 +43,45 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   }
 }
 
-function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  encoding.writeVarUint(encoder, syncType);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+/**
+ * A frame of the protocol: its one-byte type fields, then the payload with its varuint
+ * length, in one allocation (a frame is made for every update and cursor that goes out;
+ * lib0's growing encoder allocated a 100-byte buffer, its state and a final copy for it).
+ */
+function frame(types: readonly number[], payload: Uint8Array): Uint8Array {
+  const length = payload.byteLength;
+  let lengthBytes = 1;
+  for (let rest = length; rest > 0x7f; rest = Math.floor(rest / 0x80)) lengthBytes++;
+  const out = new Uint8Array(types.length + lengthBytes + length);
+  let offset = 0;
+  for (const type of types) out[offset++] = type; // every message type is below 128
+  let rest = length;
+  while (rest > 0x7f) {
+    out[offset++] = 0x80 | (rest & 0x7f);
+    rest = Math.floor(rest / 0x80);
+  }
+  out[offset++] = rest;
+  out.set(payload, offset);
+  return out;
 }
 
-export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
-  syncFrame(SyncMessageType.step1, stateVector);
+const SYNC_STEP1 = [MessageType.sync, SyncMessageType.step1];
+const SYNC_STEP2 = [MessageType.sync, SyncMessageType.step2];
+const SYNC_UPDATE = [MessageType.sync, SyncMessageType.update];
+const AWARENESS = [MessageType.awareness];
 
-export const encodeSyncStep2 = (update: Uint8Array): Uint8Array =>
-  syncFrame(SyncMessageType.step2, update);
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
+  frame(SYNC_STEP1, stateVector);
+
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => frame(SYNC_STEP2, update);
 
 /**
  * Updates are forwarded as `update`, never as `step2`: the y-websocket client marks itself
  * "synced" on the first step 2 it receives, which must be the answer to its own step 1.
  */
-export const encodeUpdate = (update: Uint8Array): Uint8Array =>
-  syncFrame(SyncMessageType.update, update);
+export const encodeUpdate = (update: Uint8Array): Uint8Array => frame(SYNC_UPDATE, update);
 
-export function encodeAwareness(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.awareness);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
+export const encodeAwareness = (update: Uint8Array): Uint8Array => frame(AWARENESS, update);
 
 /**
  * An awareness update with no entries: it changes nothing for the client that applies it,
