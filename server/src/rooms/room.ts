@@ -583,9 +583,7 @@ export class Room {
         continue;
       }
       // The same bytes go to every member; a lone sender does not get its own update back.
-      const senders = new Set(batch.map((item) => item.from));
-      const [only] = senders;
-      const except = senders.size === 1 && only !== SERVER_ORIGIN ? (only ?? null) : null;
+      const except = soleClientSender(batch);
       // Framed only if someone else is here: alone on a pad, a client pasting 10 KB would
       // otherwise cost a 10 KB copy that nobody reads.
       if (this.hasMemberOtherThan(except)) this.broadcast(encodeUpdate(merged), except);
@@ -811,6 +809,14 @@ export class Room {
 function awarenessHost(): Y.Doc {
   const host: Pick<Y.Doc, "clientID" | "on"> = { clientID: 0, on: (_name, handler) => handler };
   return host as Y.Doc;
+}
+
+/** The client that sent every update of the batch, or null (several, or the server). */
+function soleClientSender(batch: PendingUpdate[]): RoomMember | null {
+  const first = (batch[0] as PendingUpdate).from;
+  if (first === SERVER_ORIGIN) return null;
+  for (const item of batch) if (item.from !== first) return null;
+  return first;
 }
 
 /** The batch's updates as one, for one log write, one apply and one broadcast. */
