@@ -34,7 +34,7 @@ describe("a room whose snapshot is being written", () => {
       loadPad: () => Promise.reject(new Error("the room never sleeps here")),
       // The database write stays pending until the test commits it.
       storage: {
-        appendUpdate: () => Promise.resolve(0),
+        appendUpdate: (_padId, _update, done) => queueMicrotask(() => done(null, 0)),
         saveSnapshot: (_padId, snapshot) => {
           written.push(snapshot);
           return new Promise<boolean>((resolve) => (commit = resolve));

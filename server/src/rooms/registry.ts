@@ -87,7 +87,7 @@ export class RoomRegistry {
       },
     );
     this.storage = {
-      appendUpdate: (padId, update) => updateLog.append(padId, update),
+      appendUpdate: (padId, update, done) => updateLog.appendThen(padId, update, done),
       saveSnapshot: (padId, snapshot) => saveSnapshot({ sessionId: padId, snapshot }),
       compactLog: (padId, upTo) => updateLog.compact(padId, upTo),
       saveMeta: async (padId, meta) => {

@@ -9,6 +9,7 @@ import {
   type PadUser,
 } from "@codepad/shared";
 import type { SnapshotWrite } from "../db/sessions-repo.ts";
+import type { AppendDone } from "../persistence/update-log.ts";
 import type { NewActivityRow } from "../db/schema.ts";
 import {
   decodeClientMessage,
@@ -30,7 +31,11 @@ import type { RoomMember } from "./room-member.ts";
 
 /** What a room needs from storage: the update log, the database, and nothing else. */
 export interface RoomStorage {
-  appendUpdate(padId: string, update: Uint8Array): Promise<number>;
+  /**
+   * Appends an update to the pad's log and calls `done` once it is written, with its clock,
+   * or with the error that kept it out. `done` is always called later, never from inside.
+   */
+  appendUpdate(padId: string, update: Uint8Array, done: AppendDone): void;
   saveSnapshot(padId: string, snapshot: SnapshotWrite): Promise<boolean>;
   compactLog(padId: string, upToClock: number): Promise<void>;
   saveMeta(padId: string, meta: Partial<PadMeta>): Promise<void>;
@@ -151,7 +156,13 @@ export class Room {
   private pending: PendingItem[] = [];
   /** The batch being appended to the log right now: accepted, not yet applied. */
   private inFlight: PendingUpdate[] = [];
-  private flushing: Promise<void> | null = null;
+  /** The awareness news that waits for `inFlight`, and the update it was merged into. */
+  private inFlightAwareness: PendingAwareness[] = [];
+  private inFlightUpdate: Uint8Array | null = null;
+  /** A batch is being logged; what arrives meanwhile waits in `pending`. */
+  private flushing = false;
+  /** `drain` calls waiting for the flush to end. */
+  private drainWaiters: (() => void)[] = [];
   private loggedClock: number;
   private dirty: boolean;
   private snapshotting: Promise<void> | null = null;
@@ -277,7 +288,7 @@ export class Room {
         // Such echoes carry nothing new: forwarding them would multiply traffic by the
         // number of clients, so only news is forwarded, as the client's own bytes.
         if (!this.awarenessChanged) return "echo";
-        if (this.flushing === null) this.sendAwarenessOn(frame, member);
+        if (!this.flushing) this.sendAwarenessOn(frame, member);
         else this.pending.push({ awarenessFrame: frame, from: member });
         return "effective";
       }
@@ -358,7 +369,9 @@ export class Room {
 
   /** Waits until every accepted update is logged and applied. */
   async drain(): Promise<void> {
-    while (this.flushing !== null || this.waking !== null) await (this.waking ?? this.flushing);
+    while (this.flushing || this.waking !== null) {
+      await (this.waking ?? new Promise<void>((resolve) => this.drainWaiters.push(resolve)));
+    }
   }
 
   /**
@@ -368,7 +381,7 @@ export class Room {
   hibernate(): boolean {
     const doc = this.doc;
     if (doc === null || this.closed || this.dirty) return false;
-    if (this.flushing !== null || this.snapshotting !== null || this.waking !== null) return false;
+    if (this.flushing || this.snapshotting !== null || this.waking !== null) return false;
     this.sleepingStateVector = Y.encodeStateVector(doc);
     this.detachDocument(doc);
     doc.destroy();
@@ -520,25 +533,23 @@ export class Room {
   private enqueue(pending: PendingUpdate): void {
     if (this.closed) return;
     this.pending.push(pending);
-    if (this.flushing === null) this.startFlush();
+    if (!this.flushing) this.flush();
   }
 
-  private startFlush(): void {
-    this.flushing = this.flush().finally(() => {
-      this.flushing = null;
-      // Something enqueued after the loop's last look (e.g. from a microtask) still goes out.
-      if (this.pending.length > 0) this.startFlush();
-    });
-  }
-
-  private async flush(): Promise<void> {
+  /**
+   * Sends on what is pending, in order, until a batch of updates has to be logged first: it
+   * is handed to the log, and `onLogged` goes on once it is written. No promise or async
+   * function per batch: a typist's every key comes through here, and their garbage was a
+   * tenth of what the server allocated.
+   */
+  private flush(): void {
+    this.flushing = true;
     while (this.pending.length > 0) {
       const { batch, awareness } = this.takeBatch();
       if (batch.length === 0) {
         this.forwardAwareness(awareness);
         continue;
       }
-      this.inFlight = batch;
       let merged: Uint8Array;
       try {
         merged = mergeBatch(batch);
@@ -551,45 +562,62 @@ export class Room {
         merged = (batch[0] as PendingUpdate).update;
         batch.length = 1;
       }
-      let clock: number;
-      try {
-        clock = await this.storage.appendUpdate(this.padId, merged);
-      } catch (error) {
+      this.inFlight = batch;
+      this.inFlightAwareness = awareness;
+      this.inFlightUpdate = merged;
+      this.storage.appendUpdate(this.padId, merged, this.onLogged);
+      return;
+    }
+    this.flushing = false;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private readonly onLogged: AppendDone = (error, clock) => {
+    const batch = this.inFlight;
+    const awareness = this.inFlightAwareness;
+    const merged = this.inFlightUpdate as Uint8Array;
+    this.inFlight = [];
+    this.inFlightAwareness = [];
+    this.inFlightUpdate = null;
+    try {
+      if (error === null) this.integrateLogged(batch, merged, clock);
+      else {
         // Not logged means not accepted: the senders reconnect and resend from their state.
         this.log(`pad ${this.padId}: update log append failed`, error);
-        for (const item of batch) {
-          if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.internalError);
-        }
-        this.inFlight = [];
-        this.forwardAwareness(awareness);
-        continue;
+        closeSenders(batch, CloseCodes.internalError);
       }
-      this.inFlight = [];
-      this.loggedClock = clock;
-      this.dirty = true;
-      this.lastActivity = Date.now();
-      try {
-        // One apply and one encoding for the whole batch; Yjs skips what it already has
-        // (the server's own changes, duplicates). Present: a room with updates under way
-        // does not sleep.
-        applyUpdateWithoutPromotion(this.doc as Y.Doc, merged, LOGGED_ORIGIN);
-      } catch (error) {
-        // Decodable but not applicable: refuse the senders; the log entry is skipped on load.
-        this.log(`pad ${this.padId}: update rejected`, error);
-        for (const item of batch) {
-          if (item.from !== SERVER_ORIGIN) item.from.close(CloseCodes.malformed);
-        }
-        this.forwardAwareness(awareness);
-        continue;
-      }
-      // The same bytes go to every member; a lone sender does not get its own update back.
-      const except = soleClientSender(batch);
-      // Framed only if someone else is here: alone on a pad, a client pasting 10 KB would
-      // otherwise cost a 10 KB copy that nobody reads.
-      if (this.hasMemberOtherThan(except)) this.broadcast(encodeUpdate(merged), except);
-      this.fanout?.publishUpdate(this.padId, merged);
       this.forwardAwareness(awareness);
+    } catch (unexpected) {
+      this.log(`pad ${this.padId}: sending on a logged batch failed`, unexpected);
+    } finally {
+      this.flush(); // what arrived meanwhile, or the end of the flush
     }
+  };
+
+  /** A logged batch: applied to the document and sent to the members and other instances. */
+  private integrateLogged(batch: PendingUpdate[], merged: Uint8Array, clock: number): void {
+    this.loggedClock = clock;
+    this.dirty = true;
+    this.lastActivity = Date.now();
+    try {
+      // One apply and one encoding for the whole batch; Yjs skips what it already has
+      // (the server's own changes, duplicates). Present: a room with updates under way
+      // does not sleep.
+      applyUpdateWithoutPromotion(this.doc as Y.Doc, merged, LOGGED_ORIGIN);
+    } catch (error) {
+      // Decodable but not applicable: refuse the senders; the log entry is skipped on load.
+      this.log(`pad ${this.padId}: update rejected`, error);
+      closeSenders(batch, CloseCodes.malformed);
+      return;
+    }
+    // The same bytes go to every member; a lone sender does not get its own update back.
+    const except = soleClientSender(batch);
+    // Framed only if someone else is here: alone on a pad, a client pasting 10 KB would
+    // otherwise cost a 10 KB copy that nobody reads.
+    if (this.hasMemberOtherThan(except)) this.broadcast(encodeUpdate(merged), except);
+    this.fanout?.publishUpdate(this.padId, merged);
   }
 
   private integrateRemoteUpdate(doc: Y.Doc, update: Uint8Array): void {
@@ -809,6 +837,12 @@ export class Room {
 function awarenessHost(): Y.Doc {
   const host: Pick<Y.Doc, "clientID" | "on"> = { clientID: 0, on: (_name, handler) => handler };
   return host as Y.Doc;
+}
+
+function closeSenders(batch: PendingUpdate[], closeCode: CloseCode): void {
+  for (const item of batch) {
+    if (item.from !== SERVER_ORIGIN) item.from.close(closeCode);
+  }
 }
 
 /** The client that sent every update of the batch, or null (several, or the server). */
