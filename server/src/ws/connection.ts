@@ -10,7 +10,7 @@ import { MessageBudget } from "./message-budget.ts";
 import type { ReadTurns } from "./read-turns.ts";
 import type { QueuedWrites, SocketWrites } from "./socket-writes.ts";
 import { wireFrame, wireFrames } from "./wire-frame.ts";
-import { keepMessageBytesYoung } from "./young-fragments.ts";
+import { keepMessageBytesYoung } from "./keep-message-bytes-young.ts";
 
 /**
  * Frames a client may send before its room is loaded (it sends sync step 1 and its

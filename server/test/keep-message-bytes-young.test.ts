@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { WebSocket, WebSocketServer } from "ws";
-import { keepMessageBytesYoung } from "../src/ws/young-fragments.ts";
+import { keepMessageBytesYoung } from "../src/ws/keep-message-bytes-young.ts";
 
 /** A ws server whose sockets get keepMessageBytesYoung, and a client connected to it. */
 async function connectedPair(): Promise<{
