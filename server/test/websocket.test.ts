@@ -128,6 +128,34 @@ for (const storage of storageKinds) {
       }
     });
 
+    it("sends large pastes with their cursor whole and in order (frames over 16 KiB a turn)", async () => {
+      // A paste and its cursor leave in one turn: small frames are copied into one buffer,
+      // larger ones are written corked. Both ways must carry every byte, in order.
+      const pad = await createPad(server.url);
+      const alice = connect(pad.sessionId);
+      const bob = connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      const aliceId = alice.doc.clientID;
+      const textAtCursor = new Map<number, string>();
+      bob.provider.awareness.on("change", () => {
+        const cursor = (bob.provider.awareness.getStates().get(aliceId) as { at?: number })?.at;
+        if (cursor !== undefined && !textAtCursor.has(cursor)) textAtCursor.set(cursor, bob.text());
+      });
+      const pastes = ["a", "b", "c"].map((letter, index) => letter.repeat(20_000 + index * 7));
+      let length = 0;
+      for (const paste of pastes) {
+        alice.doc.getText("code").insert(length, paste);
+        length += paste.length;
+        alice.provider.awareness.setLocalState({ at: length });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await waitUntil(() => textAtCursor.has(length), "Bob to see Alice's last cursor");
+      assert.equal(bob.text(), pastes.join(""));
+      for (const [cursor, text] of textAtCursor) {
+        assert.ok(text.length >= cursor, `cursor ${cursor} arrived before its paste`);
+      }
+    });
+
     it("sends REST changes of title and language to connected clients, and takes theirs", async () => {
       const pad = await createPad(server.url, { title: "Before", language: "javascript" });
       const client = connect(pad.sessionId);
