@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { WebSocket } from "ws";
 import * as Y from "yjs";
 import { clientsOf, waitClosedWith, waitSynced } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
@@ -96,6 +97,41 @@ for (const storage of storageKinds) {
       // Closing the socket (no goodbye message) must clear Alice at once for the others.
       alice.provider.ws?.close();
       alice.provider.disconnect();
+      await waitUntil(
+        () => !bob.provider.awareness.getStates().has(aliceId),
+        "Alice to disappear for Bob",
+        3000,
+      );
+    });
+
+    it("removes the cursor of a client that reconnected once its socket drops again", async () => {
+      const pad = await createPad(server.url);
+      const alice = connect(pad.sessionId);
+      const bob = connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      const aliceId = alice.doc.clientID;
+      const bobSees = (at: number) =>
+        (bob.provider.awareness.getStates().get(aliceId) as { at?: number } | undefined)?.at === at;
+      // The socket dies with no goodbye (a network drop): no close frame, no last message.
+      const dropAlicesSocket = () => (alice.provider.ws as unknown as WebSocket).terminate();
+      alice.provider.awareness.setLocalState({ at: 1 });
+      await waitUntil(() => bobSees(1), "Bob to see Alice's cursor");
+
+      const firstSocket = alice.provider.ws;
+      dropAlicesSocket();
+      await waitUntil(() => !bob.provider.awareness.getStates().has(aliceId), "Alice to go");
+      // The stock client reconnects with the same client id and moves her cursor.
+      await waitUntil(
+        () => alice.provider.wsconnected && alice.provider.ws !== firstSocket,
+        "Alice to reconnect",
+      );
+      alice.provider.awareness.setLocalState({ at: 2 });
+      await waitUntil(() => bobSees(2), "Bob to see Alice's cursor again");
+
+      // Her new socket announced her state again, so it owns it: when that socket drops too,
+      // her cursor goes at once, not after the 30 s awareness timeout.
+      alice.provider.shouldConnect = false;
+      dropAlicesSocket();
       await waitUntil(
         () => !bob.provider.awareness.getStates().has(aliceId),
         "Alice to disappear for Bob",

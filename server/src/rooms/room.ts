@@ -1,4 +1,3 @@
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import {
   CloseCodes,
@@ -22,6 +21,7 @@ import {
 } from "../ws/frames.ts";
 import { applyUpdateWithoutPromotion } from "./apply-update-without-promotion.ts";
 import { mergeUpdatesInGroups } from "./merge-updates.ts";
+import { PadAwareness, type AwarenessChange } from "./pad-awareness.ts";
 import { updateMadeBy } from "./update-made-by.ts";
 import type { PadFanout } from "./pad-fanout.ts";
 import type { PadMeta } from "./pad-document.ts";
@@ -84,6 +84,13 @@ export type MessageEffect = "effective" | "echo";
 /** Silence after which a client's awareness renewal is answered with KEEP_ALIVE_FRAME. */
 const KEEP_ALIVE_AFTER_MS = 10_000;
 
+/**
+ * A client state not renewed for this long is removed, and how often that is checked: the
+ * stock client renews its own every 15 s and drops others' after 30 s (y-protocols).
+ */
+const AWARENESS_TIMEOUT_MS = 30_000;
+const AWARENESS_CHECK_MS = 3_000;
+
 /** Origin of client updates applied after they were logged. */
 const LOGGED_ORIGIN = Symbol("logged");
 
@@ -132,7 +139,8 @@ export class Room {
   readonly padId: string;
   /** The pad's document; null while the room sleeps. */
   private doc: Y.Doc | null = null;
-  readonly awareness: awarenessProtocol.Awareness;
+  private readonly awareness = new PadAwareness();
+  private readonly awarenessCheck: NodeJS.Timeout;
   /** Each member with the awareness client ids it controls, to clear them when it leaves. */
   private readonly members = new Map<RoomMember, Set<number>>();
   /** Awareness client ids of the clients of other instances (scale-out). */
@@ -151,8 +159,6 @@ export class Room {
   private waiting: WaitingFrame[] = [];
   private waking: Promise<void> | null = null;
 
-  /** Set by the awareness listener while a member's awareness message is applied. */
-  private awarenessChanged = false;
   private pending: PendingItem[] = [];
   /** The batch being appended to the log right now: accepted, not yet applied. */
   private inFlight: PendingUpdate[] = [];
@@ -183,9 +189,8 @@ export class Room {
     this.loggedClock = options.loaded.loggedClock;
     this.dirty = options.loaded.dirty;
     // Awareness outlives the pad's document when the room sleeps.
-    this.awareness = new awarenessProtocol.Awareness(awarenessHost());
-    this.awareness.setLocalState(null); // the server itself is nobody on the pad
-    this.awareness.on("update", this.onAwarenessUpdate);
+    this.awarenessCheck = setInterval(() => this.removeOutdatedAwareness(), AWARENESS_CHECK_MS);
+    this.awarenessCheck.unref();
     this.attachDocument(options.loaded.doc);
   }
 
@@ -234,14 +239,8 @@ export class Room {
     const stateVector =
       this.doc === null ? this.sleepingStateVector : Y.encodeStateVector(this.doc);
     if (stateVector !== null) member.send(encodeSyncStep1(stateVector));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      member.send(
-        encodeAwareness(
-          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
-        ),
-      );
-    }
+    const present = this.awareness.clientIds();
+    if (present.length > 0) member.send(encodeAwareness(this.awareness.encode(present)));
   }
 
   /** Removes a client and, at once, its awareness states (so its cursor disappears). */
@@ -249,9 +248,7 @@ export class Room {
     const clientIds = this.members.get(member);
     if (clientIds === undefined) return;
     this.members.delete(member);
-    if (clientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], member);
-    }
+    if (clientIds.size > 0) this.announceRemoved(this.awareness.remove(clientIds));
   }
 
   /**
@@ -276,30 +273,26 @@ export class Room {
         else this.afterWaking(member, () => this.accept(member, message.update));
         return "effective";
       case "awareness": {
-        this.awarenessChanged = false;
-        // Bad JSON or truncated entries throw here, before anything is forwarded.
-        malformedIfThrows(() =>
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, member),
+        // Bad JSON or truncated entries throw here, before anything is applied or forwarded.
+        const change = malformedIfThrows(() =>
+          this.awareness.apply(message.update, Date.now(), (_clientId, state) => {
+            member.user = readUser(state, member.user);
+          }),
         );
+        this.trackOwnership(member, change);
         // Clients renew their awareness every 15 s; one that has heard nothing from us for a
         // while (alone on the pad) gets a keep-alive, or its client would reconnect at 30 s.
         if (Date.now() - member.lastSentAt >= KEEP_ALIVE_AFTER_MS) member.send(KEEP_ALIVE_FRAME);
         // The stock client sends back every awareness change it receives, others' included.
         // Such echoes carry nothing new: forwarding them would multiply traffic by the
         // number of clients, so only news is forwarded, as the client's own bytes.
-        if (!this.awarenessChanged) return "echo";
+        if (!changedAnything(change)) return "echo";
         if (!this.flushing) this.sendAwarenessOn(frame, member);
         else this.pending.push({ awarenessFrame: frame, from: member });
         return "effective";
       }
       case "queryAwareness":
-        member.send(
-          encodeAwareness(
-            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-              ...this.awareness.getStates().keys(),
-            ]),
-          ),
-        );
+        member.send(encodeAwareness(this.awareness.encode(this.awareness.clientIds())));
         return "effective";
       case "auth":
         return "effective"; // no auth messages are defined by the server; ignoring them is the protocol's rule
@@ -322,7 +315,11 @@ export class Room {
     if (this.closed) return;
     const message = decodeClientMessage(frame);
     if (message.kind !== "awareness") throw new MalformedMessageError("not an awareness frame");
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, REMOTE_ORIGIN);
+    const change = this.awareness.apply(message.update, Date.now());
+    // Sent on as the other instance's frame.
+    for (const id of change.added) this.remoteClients.add(id);
+    for (const id of change.updated) this.remoteClients.add(id);
+    for (const id of change.removed) this.remoteClients.delete(id);
     this.broadcast(frame, null);
   }
 
@@ -345,10 +342,7 @@ export class Room {
         const clientIds = [...this.members.values()].flatMap((ids) => [...ids]);
         resolve({
           update: Y.encodeStateAsUpdate(doc, stateVector),
-          awareness:
-            clientIds.length === 0
-              ? null
-              : awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds),
+          awareness: clientIds.length === 0 ? null : this.awareness.encode(clientIds),
         });
       };
       const doc = this.readyDocument();
@@ -410,7 +404,7 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
-    this.awareness.destroy();
+    clearInterval(this.awarenessCheck);
     this.doc?.destroy();
   }
 
@@ -677,44 +671,29 @@ export class Room {
     return unapplied;
   }
 
-  private readonly onAwarenessUpdate = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (origin === REMOTE_ORIGIN) {
-      // Sent on as the other instance's frame by `applyRemoteAwareness`.
-      for (const id of [...change.added, ...change.updated]) this.remoteClients.add(id);
-      for (const id of change.removed) this.remoteClients.delete(id);
-      return;
-    }
-    if (!this.isMember(origin)) {
-      // A member left or timed out: tell the others its cursor is gone.
-      if (change.removed.length === 0) return;
-      this.broadcast(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, change.removed)),
-        null,
-      );
-      // Other instances hear only of this instance's own clients: a client of another
-      // instance timing out here (its renewals were late) must not be removed there too.
-      const own = change.removed.filter((id) => !this.remoteClients.delete(id));
-      if (own.length > 0 && this.fanout !== undefined) {
-        this.fanout.publishAwareness(
-          this.padId,
-          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, own)),
-        );
-      }
-      return;
-    }
-    this.awarenessChanged = true;
-    const clientIds = this.members.get(origin);
+  /** The awareness client ids a member announced are its own, to remove when it leaves. */
+  private trackOwnership(member: RoomMember, change: AwarenessChange): void {
+    const clientIds = this.members.get(member);
     if (clientIds === undefined) return;
     for (const id of change.added) clientIds.add(id);
     for (const id of change.removed) clientIds.delete(id);
-    for (const id of [...change.added, ...change.updated]) {
-      const user = readUser(this.awareness.getStates().get(id));
-      if (user !== undefined) origin.user = user;
+  }
+
+  /** Clients whose states were removed (their member left, or went silent): tell everyone. */
+  private announceRemoved(removed: number[]): void {
+    if (removed.length === 0) return;
+    this.broadcast(encodeAwareness(this.awareness.encode(removed)), null);
+    // Other instances hear only of this instance's own clients: a client of another
+    // instance timing out here (its renewals were late) must not be removed there too.
+    const own = removed.filter((id) => !this.remoteClients.delete(id));
+    if (own.length > 0 && this.fanout !== undefined) {
+      this.fanout.publishAwareness(this.padId, encodeAwareness(this.awareness.encode(own)));
     }
-  };
+  }
+
+  private removeOutdatedAwareness(): void {
+    this.announceRemoved(this.awareness.removeOutdated(Date.now(), AWARENESS_TIMEOUT_MS));
+  }
 
   private readonly onMetaChange = (
     event: Y.YMapEvent<string>,
@@ -828,17 +807,6 @@ export class Room {
   }
 }
 
-/**
- * What y-protocols' Awareness is given for a document. It reads only the client id (the
- * server's own state, which stays empty) and listens for the document's destroy event, and
- * the room's awareness must outlive the pad's document anyway; an empty Y.Doc per room would
- * cost 2 KB, a fifth of what a sleeping room holds. y-protocols 1.0.x; tests cover awareness.
- */
-function awarenessHost(): Y.Doc {
-  const host: Pick<Y.Doc, "clientID" | "on"> = { clientID: 0, on: (_name, handler) => handler };
-  return host as Y.Doc;
-}
-
 function closeSenders(batch: PendingUpdate[], closeCode: CloseCode): void {
   for (const item of batch) {
     if (item.from !== SERVER_ORIGIN) item.from.close(closeCode);
@@ -868,10 +836,23 @@ function malformedIfThrows<T>(decode: () => T): T {
   }
 }
 
-function readUser(state: Record<string, unknown> | undefined): PadUser | undefined {
-  const user = state?.["user"];
-  if (typeof user !== "object" || user === null) return undefined;
+/**
+ * The user a client's awareness state announces, or `current` if it announces none or the
+ * same one: kept as it is, the member's user object stays the one it has (a new one per
+ * cursor move would only be garbage for the old generation).
+ */
+function readUser(state: unknown, current: PadUser | undefined): PadUser | undefined {
+  if (typeof state !== "object" || state === null) return current;
+  const user = (state as Record<string, unknown>)["user"];
+  if (typeof user !== "object" || user === null) return current;
   const { id, name, color } = user as Record<string, unknown>;
-  if (typeof id !== "string" || typeof name !== "string") return undefined;
-  return { id, name, color: typeof color === "string" ? color : "" };
+  if (typeof id !== "string" || typeof name !== "string") return current;
+  const colorText = typeof color === "string" ? color : "";
+  if (current?.id === id && current.name === name && current.color === colorText) return current;
+  return { id, name, color: colorText };
+}
+
+/** The update added, renewed or removed a state: news for the other clients. */
+function changedAnything(change: AwarenessChange): boolean {
+  return change.added.length > 0 || change.updated.length > 0 || change.removed.length > 0;
 }
