@@ -7,6 +7,7 @@ import type { ActivityRecorder } from "../persistence/activity-recorder.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { PadGoneError, PadNotFoundError } from "../rooms/pad-loader.ts";
 import type { RoomRegistry } from "../rooms/registry.ts";
+import type { Room } from "../rooms/room.ts";
 import { Connection } from "./connection.ts";
 import { ReadTurns } from "./read-turns.ts";
 import { SocketWrites } from "./socket-writes.ts";
@@ -99,7 +100,17 @@ export function attachWebSocketEndpoint(
       log: options.log,
     });
     connections.set(connection, connectionsAccepted++ % HEARTBEAT_SLICES);
-    ws.once("close", () => connections.delete(connection));
+    /** Set once the client is in its room: leaving it is then part of closing. */
+    let joinedRoom: Room | undefined = undefined;
+    // One listener for all of it: each of 10,000 sockets keeps its listeners for life, and
+    // a `once` wrapper is three more objects for every full collection to mark.
+    ws.on("close", () => {
+      connections.delete(connection);
+      if (joinedRoom === undefined) return;
+      joinedRoom.leave(connection);
+      options.registry.release(joinedRoom);
+      options.activity.left(padId, connection.user, joinedRoom.memberCount);
+    });
     if (!isValidSessionId(padId)) return connection.close(CloseCodes.malformed);
     if (!isOriginAllowed(request)) return connection.close(CloseCodes.forbidden);
     const ip = clientIp(
@@ -127,14 +138,9 @@ export function attachWebSocketEndpoint(
       options.registry.release(room);
       return;
     }
-    const joinedRoom = room;
-    ws.once("close", () => {
-      joinedRoom.leave(connection);
-      options.registry.release(joinedRoom);
-      options.activity.left(padId, connection.user, joinedRoom.memberCount);
-    });
-    connection.attach(joinedRoom);
-    options.activity.joined(padId, joinedRoom.memberCount);
+    joinedRoom = room;
+    connection.attach(room);
+    options.activity.joined(padId, room.memberCount);
   }
 
   let heartbeatTicks = 0;
