@@ -16,14 +16,21 @@ import { waitUntil } from "./support/wait.ts";
 
 /** An awareness frame announcing `clientId` at `clock`. */
 function awarenessFrame(clientId: number, clock: number): Uint8Array {
+  return awarenessFrameOf([clientId], clock);
+}
+
+/** An awareness frame announcing every one of `clientIds` at `clock`. */
+function awarenessFrameOf(clientIds: number[], clock: number): Uint8Array {
   const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(
-    inner,
-    JSON.stringify({ user: { id: "x", name: "flood", color: "#000000" } }),
-  );
+  encoding.writeVarUint(inner, clientIds.length);
+  for (const clientId of clientIds) {
+    encoding.writeVarUint(inner, clientId);
+    encoding.writeVarUint(inner, clock);
+    encoding.writeVarString(
+      inner,
+      JSON.stringify({ user: { id: "x", name: "flood", color: "#000000" } }),
+    );
+  }
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 1);
   encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
@@ -140,6 +147,34 @@ describe("limits and bad input", () => {
     await waitUntil(() => reader.text() === "k".repeat(30), "the typist's 30 keys to arrive");
     assert.equal(typist.provider.wsconnected, true);
     assert.deepEqual(typist.closes, []);
+  });
+
+  it("refuses a client announcing thousands of awareness ids with 4400; the others never see them", async () => {
+    const server = await start({});
+    const pad = await createPad(server.url);
+    const watcher = connect(server, pad.sessionId);
+    await waitSynced(watcher);
+    const impostor = rawSocket(wsUrl(server, pad.sessionId));
+    await impostor.opened;
+    const ids = Array.from({ length: 5000 }, (_, index) => 10_000 + index);
+    let closedWith: number | undefined;
+    void impostor.closed.then((closed) => (closedWith = closed.code));
+    impostor.ws.send(awarenessFrameOf(ids, 1));
+    await waitUntil(() => closedWith !== undefined, "the impostor to be refused");
+    assert.equal(closedWith, 4400);
+    // A late joiner is told of everyone the pad holds: none of the 5,000.
+    const joiner = connect(server, pad.sessionId);
+    await waitSynced(joiner);
+    joiner.provider.awareness.setLocalStateField("user", { id: "j", name: "Joiner" });
+    await waitUntil(
+      () => watcher.provider.awareness.getStates().has(joiner.doc.clientID),
+      "the watcher to see the joiner",
+    );
+    for (const client of [watcher, joiner]) {
+      const seen = [...client.provider.awareness.getStates().keys()];
+      assert.ok(!seen.some((id) => ids.includes(id)), `no flood ids in ${seen.join(",")}`);
+    }
+    assert.deepEqual(watcher.closes, []);
   });
 
   it("limits WebSocket connections per IP with 4429", async () => {

@@ -162,8 +162,28 @@ describe("PadAwareness", () => {
         [2, 1, json(null)],
       ]),
       0,
-      (clientId, state) => seen.push([clientId, state]),
+      { onState: (clientId, state) => seen.push([clientId, state]) },
     );
     assert.deepEqual(seen, [[1, { user: { name: "A" } }]]);
+  });
+
+  it("refuses an update that would add more clients than allowed, keeping none of them", () => {
+    const pad = new PadAwareness();
+    pad.apply(handmade([[1, 1, json({ a: 1 })]]), 0);
+    const many = handmade(
+      Array.from({ length: 1000 }, (_, index): [number, number, Uint8Array] => [
+        100 + index,
+        1,
+        json(0),
+      ]),
+    );
+    assert.throws(() => pad.apply(many, 0, { maxAdded: 8 }), /1000 new awareness clients/);
+    assert.deepEqual(pad.clientIds(), [1]);
+    // Known clients renewing, and removals, are not additions: an echo of a 100-client pad
+    // passes, and so does a client's own renewal.
+    const renewal = handmade([[1, 2, json({ a: 2 })]]);
+    assert.deepEqual(pad.apply(renewal, 0, { maxAdded: 0 }).updated, [1]);
+    const removal = handmade([[1, 3, json(null)]]);
+    assert.deepEqual(pad.apply(removal, 0, { maxAdded: 0 }).removed, [1]);
   });
 });

@@ -24,24 +24,32 @@ export class PadAwareness {
 
   /**
    * Applies an awareness update (the payload of an awareness message). Throws on a
-   * truncated update, invalid UTF-8 or invalid JSON, and then nothing of it is applied.
-   * Entries older than what is known (the stock client echoes others' states) change
-   * nothing. `onState` gets the parsed state of each added or updated client.
+   * truncated update, invalid UTF-8 or invalid JSON, or when it would add more than
+   * `maxAdded` clients, and then nothing of it is applied. Entries older than what is
+   * known (the stock client echoes others' states) change nothing. `onState` gets the
+   * parsed state of each added or updated client.
    */
   apply(
     update: Uint8Array,
     now: number,
-    onState?: (clientId: number, state: unknown) => void,
+    options: {
+      onState?: (clientId: number, state: unknown) => void;
+      maxAdded?: number;
+    } = {},
   ): AwarenessChange {
     const incoming = decodeEntries(update);
+    if (options.maxAdded !== undefined) {
+      let adding = 0;
+      for (const entry of incoming) if (this.adds(entry)) adding++;
+      if (adding > options.maxAdded) {
+        throw new Error(`${adding} new awareness clients in one update, over ${options.maxAdded}`);
+      }
+    }
     const change: AwarenessChange = { added: [], updated: [], removed: [] };
     for (const { clientId, clock, json, state } of incoming) {
       const entry = this.entries.get(clientId);
       const known = entry?.state ?? null;
-      const newer = entry === undefined || clock > entry.clock;
-      // The same clock with a null state is a removal another server made of what we hold.
-      const removesKnown = entry !== undefined && clock === entry.clock && state === null;
-      if (!newer && !(removesKnown && known !== null)) continue;
+      if (!this.changes(entry, clock, state)) continue;
       if (entry === undefined) {
         this.entries.set(clientId, {
           clock,
@@ -58,10 +66,23 @@ export class PadAwareness {
       } else {
         if (known === null) change.added.push(clientId);
         else change.updated.push(clientId);
-        onState?.(clientId, state);
+        options.onState?.(clientId, state);
       }
     }
     return change;
+  }
+
+  /** Whether an incoming entry would change what is held about its client. */
+  private changes(entry: AwarenessEntry | undefined, clock: number, state: unknown): boolean {
+    if (entry === undefined || clock > entry.clock) return true;
+    // The same clock with a null state is a removal another server made of what we hold.
+    return clock === entry.clock && state === null && entry.state !== null;
+  }
+
+  /** Whether an incoming entry would give a state to a client that has none. */
+  private adds({ clientId, clock, state }: IncomingEntry): boolean {
+    const entry = this.entries.get(clientId);
+    return state !== null && (entry?.state ?? null) === null && this.changes(entry, clock, state);
   }
 
   /**
@@ -157,8 +178,12 @@ interface IncomingEntry {
   state: unknown;
 }
 
-/** Room for most states, so that a cursor move rarely needs a new buffer. */
-const MIN_STATE_CAPACITY = 256;
+/**
+ * Room added when a state outgrows its buffer, so that the next cursor moves (a few more
+ * digits) fit. A first state gets a buffer of its own size: a client that announces many
+ * ids must not cost much more memory than its message did.
+ */
+const STATE_HEADROOM = 64;
 const NULL_JSON = new TextEncoder().encode("null");
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -183,7 +208,7 @@ function copyInto(previous: StateBytes | null, json: Uint8Array): StateBytes {
     previous.length = json.length;
     return previous;
   }
-  const bytes = new Uint8Array(Math.max(MIN_STATE_CAPACITY, json.length));
+  const bytes = new Uint8Array(previous === null ? json.length : json.length + STATE_HEADROOM);
   bytes.set(json);
   return { bytes, length: json.length };
 }

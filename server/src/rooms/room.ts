@@ -91,6 +91,13 @@ const KEEP_ALIVE_AFTER_MS = 10_000;
 const AWARENESS_TIMEOUT_MS = 30_000;
 const AWARENESS_CHECK_MS = 3_000;
 
+/**
+ * Awareness client ids one connection may announce as its own. The stock client announces
+ * one (its document's); each id costs the room an entry for as long as it lives, so a
+ * client announcing thousands in one message is refused (4400) before any is kept.
+ */
+const MAX_AWARENESS_IDS_PER_CLIENT = 8;
+
 /** Origin of client updates applied after they were logged. */
 const LOGGED_ORIGIN = Symbol("logged");
 
@@ -273,10 +280,15 @@ export class Room {
         else this.afterWaking(member, () => this.accept(member, message.update));
         return "effective";
       case "awareness": {
-        // Bad JSON or truncated entries throw here, before anything is applied or forwarded.
+        // Bad JSON, truncated entries or too many ids throw here, before anything is applied
+        // or forwarded.
+        const owned = this.members.get(member)?.size ?? 0;
         const change = malformedIfThrows(() =>
-          this.awareness.apply(message.update, Date.now(), (_clientId, state) => {
-            member.user = readUser(state, member.user);
+          this.awareness.apply(message.update, Date.now(), {
+            maxAdded: MAX_AWARENESS_IDS_PER_CLIENT - owned,
+            onState: (_clientId, state) => {
+              member.user = readUser(state, member.user);
+            },
           }),
         );
         this.trackOwnership(member, change);
