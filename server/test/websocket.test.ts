@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
-import { clientsOf, waitClosedWith, waitSynced } from "./support/clients.ts";
+import { clientsOf, waitClosedWith, waitSynced, type TestClient } from "./support/clients.ts";
 import { createPad } from "./support/pads.ts";
 import { rawSocket } from "./support/raw-socket.ts";
 import { startTestServer, storageKinds, type TestServer } from "./support/test-server.ts";
@@ -22,6 +22,25 @@ for (const storage of storageKinds) {
       clients.leaveAll();
       await server.stop();
     });
+
+    /** Alice and Bob on a new pad, both synced. */
+    async function aliceAndBob() {
+      const pad = await createPad(server.url);
+      const alice = connect(pad.sessionId);
+      const bob = connect(pad.sessionId);
+      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      return { pad, alice, bob, aliceId: alice.doc.clientID };
+    }
+
+    /** What Bob's text held when each of Alice's cursor positions (`{ at }`) first reached him. */
+    function textAtEachCursor(bob: TestClient, aliceId: number): Map<number, string> {
+      const textAtCursor = new Map<number, string>();
+      bob.provider.awareness.on("change", () => {
+        const cursor = (bob.provider.awareness.getStates().get(aliceId) as { at?: number })?.at;
+        if (cursor !== undefined && !textAtCursor.has(cursor)) textAtCursor.set(cursor, bob.text());
+      });
+      return textAtCursor;
+    }
 
     it("merges concurrent inserts from several clients without losing any", async () => {
       const pad = await createPad(server.url, { code: "start\n" });
@@ -71,15 +90,11 @@ for (const storage of storageKinds) {
     });
 
     it("shows a client's awareness to the others and removes it when it leaves", async () => {
-      const pad = await createPad(server.url);
-      const alice = connect(pad.sessionId);
-      const bob = connect(pad.sessionId);
-      await Promise.all([waitSynced(alice), waitSynced(bob)]);
+      const { pad, alice, bob, aliceId } = await aliceAndBob();
       alice.provider.awareness.setLocalState({
         user: { id: "alice-id", name: "Alice", color: "#ff0000" },
         typing: true,
       });
-      const aliceId = alice.doc.clientID;
       await waitUntil(
         () =>
           (
@@ -105,11 +120,7 @@ for (const storage of storageKinds) {
     });
 
     it("removes the cursor of a client that reconnected once its socket drops again", async () => {
-      const pad = await createPad(server.url);
-      const alice = connect(pad.sessionId);
-      const bob = connect(pad.sessionId);
-      await Promise.all([waitSynced(alice), waitSynced(bob)]);
-      const aliceId = alice.doc.clientID;
+      const { alice, bob, aliceId } = await aliceAndBob();
       const bobSees = (at: number) =>
         (bob.provider.awareness.getStates().get(aliceId) as { at?: number } | undefined)?.at === at;
       // The socket dies with no goodbye (a network drop): no close frame, no last message.
@@ -140,17 +151,8 @@ for (const storage of storageKinds) {
     });
 
     it("never forwards a cursor before the edit it was sent with", async () => {
-      const pad = await createPad(server.url);
-      const alice = connect(pad.sessionId);
-      const bob = connect(pad.sessionId);
-      await Promise.all([waitSynced(alice), waitSynced(bob)]);
-      const aliceId = alice.doc.clientID;
-      // What Bob's text held each time Alice's cursor reached him.
-      const textAtCursor = new Map<number, string>();
-      bob.provider.awareness.on("change", () => {
-        const cursor = (bob.provider.awareness.getStates().get(aliceId) as { at?: number })?.at;
-        if (cursor !== undefined && !textAtCursor.has(cursor)) textAtCursor.set(cursor, bob.text());
-      });
+      const { alice, bob, aliceId } = await aliceAndBob();
+      const textAtCursor = textAtEachCursor(bob, aliceId);
       const keys = 20;
       for (let key = 1; key <= keys; key++) {
         // As an editor does: the key, then the cursor after it, in the same tick.
@@ -167,16 +169,8 @@ for (const storage of storageKinds) {
     it("sends large pastes with their cursor whole and in order (frames over 16 KiB a turn)", async () => {
       // A paste and its cursor leave in one turn: small frames are copied into one buffer,
       // larger ones are written corked. Both ways must carry every byte, in order.
-      const pad = await createPad(server.url);
-      const alice = connect(pad.sessionId);
-      const bob = connect(pad.sessionId);
-      await Promise.all([waitSynced(alice), waitSynced(bob)]);
-      const aliceId = alice.doc.clientID;
-      const textAtCursor = new Map<number, string>();
-      bob.provider.awareness.on("change", () => {
-        const cursor = (bob.provider.awareness.getStates().get(aliceId) as { at?: number })?.at;
-        if (cursor !== undefined && !textAtCursor.has(cursor)) textAtCursor.set(cursor, bob.text());
-      });
+      const { alice, bob, aliceId } = await aliceAndBob();
+      const textAtCursor = textAtEachCursor(bob, aliceId);
       const pastes = ["a", "b", "c"].map((letter, index) => letter.repeat(20_000 + index * 7));
       let length = 0;
       for (const paste of pastes) {
