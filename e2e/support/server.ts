@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { SERVER_NODE_FLAGS } from "../../server/src/node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../server/src/node-flags.ts";
 import { freePort } from "../../server/test/support/free-port.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -48,7 +48,7 @@ export class CodepadServer {
   private async launch(): Promise<void> {
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "server/dist/main.mjs"], {
       cwd: root,
-      env: { ...process.env, ...this.env },
+      env: { ...process.env, ...SERVER_ENV, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;

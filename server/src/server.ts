@@ -56,8 +56,17 @@ export async function startServer(
   const fanout =
     config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, log);
   const repo = new SessionsRepo(database.db, fanout ? mergeStoredSnapshot : undefined);
-  // Nobody typing for 10 s after pads let go of their documents: their garbage is collected.
-  const quietCollector = new QuietCollector(exposedGc(), 10_000);
+  // Nobody typing for 10 s after pads let go of their documents: their garbage is collected,
+  // here and on the embedded database's thread, which their snapshots and loads went through.
+  const gc = exposedGc();
+  const quietCollector = new QuietCollector(
+    gc &&
+      (() => {
+        gc();
+        database.collectGarbage();
+      }),
+    10_000,
+  );
   const registry = new RoomRegistry({
     repo,
     updateLog,

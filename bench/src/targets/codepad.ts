@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { SERVER_NODE_FLAGS } from "../../../server/src/node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../../server/src/node-flags.ts";
 import { acceptsHttp } from "./http-ready.ts";
 import { freePort, spawnServer, type ServerProcess } from "./server-process.ts";
 import type { RunningTarget, Target } from "./target.ts";
@@ -41,6 +41,7 @@ export const codepad: Target = {
         nodeArgs: ["server/dist/main.mjs"],
         cwd: repoRoot,
         env: {
+          ...SERVER_ENV,
           PORT: String(port),
           HOST: "127.0.0.1",
           DATA_DIR: dataDir,

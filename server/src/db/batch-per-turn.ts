@@ -17,8 +17,8 @@ export interface BatchLimits<I> {
 /**
  * Gathers the calls made during one turn of the event loop and runs them with `runMany`,
  * in groups within `limits`, one group at a time with a turn of the event loop between two
- * (embedded PGlite runs each query on this thread). `runMany` answers each item of a group
- * in order.
+ * (embedded PGlite shares the core with the typists where there is one). `runMany` answers
+ * each item of a group in order.
  */
 export function batchPerTurn<I, R>(
   runMany: (items: I[]) => Promise<R[]>,

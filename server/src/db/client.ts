@@ -6,8 +6,9 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import type { PGlite } from "@electric-sql/pglite";
 import { repoRoot } from "../repo-root.ts";
-import { openPglite } from "./pglite.ts";
+import { PgliteWorkerClient } from "./pglite-worker-client.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -19,6 +20,11 @@ export interface Database {
   kind: "pglite" | "postgres";
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /**
+   * Collects the garbage of the embedded database's thread (see `memory/quiet-collector.ts`);
+   * nothing to do for a PostgreSQL server.
+   */
+  collectGarbage(): void;
   close(): Promise<void>;
 }
 
@@ -46,11 +52,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await db.execute(sql`select 1`);
       },
+      collectGarbage: () => {},
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const client = await openPglite(path.join(options.dataDir, "pglite"));
-  const db = drizzlePglite(client, { schema });
+  const client = await PgliteWorkerClient.open(path.join(options.dataDir, "pglite"));
+  // The driver calls only `query` and `transaction`, which the worker's client provides.
+  const db = drizzlePglite(client as unknown as PGlite, { schema });
   await migratePglite(db, { migrationsFolder });
   return {
     db: db as unknown as Db,
@@ -58,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    collectGarbage: () => client.collectGarbage(),
     close: () => client.close(),
   };
 }

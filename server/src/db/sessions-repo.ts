@@ -129,7 +129,7 @@ export class SessionsRepo {
    * one INSERT for their activity. Returns the pads that were written; a pad that is no
    * longer active is refused and its activity is not recorded. On embedded PGlite a
    * transaction's fixed cost was almost all of a small pad's snapshot, and hundreds of pads
-   * are snapshotted in each interval on the thread that serves the typists.
+   * are snapshotted in each interval.
    */
   async saveSnapshots(writes: PadSnapshotWrite[]): Promise<Set<string>> {
     if (writes.length === 0) return new Set();
@@ -264,9 +264,9 @@ function storableText(text: string): string {
 
 /**
  * One INSERT of many activity rows, passed as a single JSON parameter that PostgreSQL
- * unpacks with json_to_recordset. On embedded PGlite, which runs each statement on the
- * event loop, this took half the time of a drizzle multi-row VALUES insert (250 rows: 7-8
- * against 14-16 ms), most of which was spent binding and parsing three parameters a row.
+ * unpacks with json_to_recordset. On embedded PGlite this took half the time of a drizzle
+ * multi-row VALUES insert (250 rows: 7-8 against 14-16 ms), most of which was spent binding
+ * and parsing three parameters a row.
  */
 function insertActivitySql(rows: NewActivityRow[]): SQL {
   const json = JSON.stringify(

@@ -3,10 +3,10 @@ import type { PadPresence, SessionsRepo } from "../db/sessions-repo.ts";
 import { yieldToEventLoop } from "../yield-to-event-loop.ts";
 
 /**
- * Rows per statement. Embedded PGlite holds the event loop for the whole statement, ~30 µs
- * a row on one core of these machines, so 64 rows keep each statement near 2 ms; the
- * event loop serves typists between statements. (250 rows held it for 7-16 ms, long enough
- * to show in every typist's p99 while a few thousand clients joined.)
+ * Rows per statement. Embedded PGlite takes ~30 µs a row on one core of these machines, so
+ * 64 rows keep each statement near 2 ms. (250 rows, when PGlite still ran on the server's
+ * thread, held the event loop for 7-16 ms, long enough to show in every typist's p99 while
+ * a few thousand clients joined; on its worker they still share a one-core machine.)
  */
 const ROWS_PER_INSERT = 64;
 
@@ -18,8 +18,8 @@ interface PadActivity {
 
 /**
  * Joins and leaves, written to the database in batches. A reconnect storm of thousands
- * of sockets would otherwise cost two queries per socket, and with embedded PGlite each
- * query runs on the event loop that also relays everyone's typing.
+ * of sockets would otherwise cost two queries per socket, and embedded PGlite runs each on
+ * the core that also relays everyone's typing.
  */
 export class ActivityRecorder {
   private rows: NewActivityRow[] = [];

@@ -41,14 +41,15 @@ export interface RoomRegistryOptions {
 /**
  * Snapshots written in one database transaction, at most. On embedded PGlite, a
  * transaction's fixed cost was almost all of a small pad's snapshot: 1.4–2.6 ms per pad one
- * at a time against 0.25 ms (1 KB pads) and 0.75 ms (10 KB pads) in groups of 25, all of it
- * on the thread that serves the typists (measured on these machines).
+ * at a time against 0.25 ms (1 KB pads) and 0.75 ms (10 KB pads) in groups of 25 (measured
+ * on these machines, with PGlite on the server's thread; on its worker it still takes the
+ * core from the typists where there is only one).
  */
 const SNAPSHOTS_PER_TRANSACTION = 25;
 /**
  * Document-state bytes plus text characters written in one transaction, at most (the text's
  * length stands in for its UTF-8 size; it only bounds the work): a group of large
- * pads holds the event loop as long as the sum of their saves (a pad larger than this is
+ * pads holds the database as long as the sum of their saves (a pad larger than this is
  * saved alone). Six 10 KB pads took 4-5 ms on PGlite, where twelve (256 KB) took 7-8 ms.
  */
 const SNAPSHOT_BYTES_PER_TRANSACTION = 128 * 1024;
@@ -303,10 +304,10 @@ export class RoomRegistry {
 
   /**
    * Saves of a running server go a group at a time (up to SNAPSHOTS_PER_TRANSACTION rooms,
-   * which share their transactions), with a turn of the event loop between two groups: PGlite
-   * runs each query synchronously on this thread and an awaited query continues as a
-   * microtask, so when the 1,250 rooms of 5,000 departed clients unloaded at once, their saves
-   * held the event loop for over a second and every typist on the instance waited.
+   * which share their transactions), with a turn of the event loop between two groups: when
+   * the 1,250 rooms of 5,000 departed clients unloaded at once, their saves held the event
+   * loop for over a second (PGlite then ran on this thread) and every typist waited. The
+   * database is not the only cost: each save encodes its document here.
    */
   private saveInTurn(room: Room): Promise<void> {
     return new Promise((resolve, reject) => {
