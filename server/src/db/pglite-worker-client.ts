@@ -3,11 +3,13 @@
  * pglite driver calls (`query` and `transaction`).
  *
  * PGlite is PostgreSQL compiled to WebAssembly: every statement runs synchronously on the
- * thread that calls it. On the server's thread, a pad's snapshot held the event loop for
- * 3–5 ms (10 ms the first time), and every key typed on the instance meanwhile waited: in
- * the benchmark's busy pad, the snapshot tick was the longest stall of the run (16 ms).
- * Here the statement runs on the worker while the server's thread goes on; on a machine
- * with one core the kernel shares that core between them in short slices instead.
+ * thread that calls it. On the server's thread, a small pad's snapshot held the event loop
+ * for 3–5 ms (10 ms the first time) and a 1 MiB pad's for 54–89 ms, and every key typed on
+ * the instance meanwhile waited: in the benchmark's busy pad, the snapshot tick was the
+ * longest stall of the run (16 ms). Here the statement runs on the worker while the
+ * server's thread goes on; where the two share one core, the kernel lets the server's
+ * thread go first (see `pglite-worker.ts`): pinned to one core, the longest stall was
+ * 1–2 ms and 2–6 ms.
  *
  * Drizzle passes parsers as functions, which do not cross threads: values of the types it
  * parses come back as PostgreSQL's text and its parsers run here, so its results are what
