@@ -25,11 +25,12 @@ export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--single-threaded-
 /**
  * The environment the server runs with in production, set by the same launchers.
  *
- * `MALLOC_ARENA_MAX=2`: glibc gives every thread that allocates its own malloc arena, and an
+ * `MALLOC_ARENA_MAX=1`: glibc gives every thread that allocates its own malloc arena, and an
  * arena keeps what it fragments. The embedded database's worker thread
  * (`db/pglite-worker-client.ts`) allocates and frees a buffer or two per pad it saves or
- * loads; in an arena of its own that cost 11–18 KB of RSS per idle pad (the benchmark's 1,000
- * pads: 57–63 KB per pad against 43–46 KB with two arenas) and 12 MiB at rest. Two arenas:
- * the server's thread keeps the main one, the worker and libuv's threads share the other.
+ * loads; in an arena of its own that cost RSS per idle pad in the benchmark's 1,000 pads:
+ * 57–63 KB per pad with glibc's default, 46–60 KB with two arenas, 43.3–43.4 KB with one (as
+ * before the worker: 44–46 KB), and 12 MiB at rest. One arena means one lock for every
+ * thread; the server's own thread does nearly all of the allocating.
  */
-export const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };
+export const SERVER_ENV = { MALLOC_ARENA_MAX: "1" };

@@ -120,7 +120,8 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
           this.runQuery<R>(tx, sql, params, options),
       });
     } catch (error) {
-      await this.request({ op: "end", tx, commit: false });
+      // The caller's error is the news, even if the rollback fails too (the worker is gone).
+      await this.request({ op: "end", tx, commit: false }).catch(() => undefined);
       throw error;
     }
     await this.request({ op: "end", tx, commit: true });
