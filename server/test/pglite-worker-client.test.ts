@@ -103,6 +103,18 @@ describe("embedded PGlite on its worker thread", () => {
     );
   });
 
+  it("runs PGlite on a thread of lower priority than this one (Linux)", async () => {
+    // Linux keeps a nice value per thread, in field 19 of /proc/<pid>/task/<tid>/stat.
+    const niceOf = async (tid: string) => {
+      const stat = await fs.readFile(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    };
+    const tids = await fs.readdir(`/proc/${process.pid}/task`);
+    const nices = await Promise.all(tids.map(niceOf));
+    assert.equal(await niceOf(String(process.pid)), 0, "this thread keeps its priority");
+    assert.ok(nices.includes(10), `a thread at nice 10 among ${nices.join(", ")}`);
+  });
+
   it("leaves this thread free while a statement runs", async () => {
     let timerFired = false;
     const timer = setTimeout(() => {
