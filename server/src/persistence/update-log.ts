@@ -2,14 +2,18 @@ import fs from "node:fs/promises";
 import * as encoding from "lib0/encoding";
 import { getCurrentUpdateClock, getLevelUpdates, LeveldbPersistence } from "y-leveldb";
 import * as Y from "yjs";
+import { UpdateLogKeys } from "./update-log-keys.ts";
 
 /** y-leveldb's LevelDB handle (with y-leveldb's key and value encodings). */
 interface LevelHandle {
   clear(range: { gte: unknown; lt: unknown }): Promise<void>;
-  batch(operations: LevelOperation[]): Promise<void>;
+  batch(operations: LevelOperation[], options: BatchOptions): Promise<void>;
 }
 type LevelOperation =
-  { type: "put"; key: unknown; value: Uint8Array } | { type: "del"; key: unknown };
+  { type: "put"; key: Buffer; value: Buffer } | { type: "del"; key: Buffer };
+/** Keys and values go to LevelDB as the bytes they are (see `UpdateLogKeys`). */
+const RAW_BYTES = { keyEncoding: "buffer", valueEncoding: "buffer" } as const;
+type BatchOptions = typeof RAW_BYTES;
 
 /** Called once an append is written, with its clock, or with the error that kept it out. */
 export type AppendDone = (error: Error | null, clock: number) => void;
@@ -22,7 +26,7 @@ interface PendingAppend {
 
 /** Deletions of log entries that a snapshot covers, written with the next batch. */
 interface PendingCompaction {
-  keys: unknown[];
+  keys: Buffer[];
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -56,6 +60,7 @@ const updateKey = (padId: string, clock: number) => ["v1", padId, "update", cloc
 export class UpdateLog {
   private readonly persistence: LeveldbPersistence;
   private readonly db: LevelHandle;
+  private readonly keys = new UpdateLogKeys();
   private pendingAppends: PendingAppend[] = [];
   private pendingCompactions: PendingCompaction[] = [];
   /** A batch is scheduled or being written. */
@@ -122,14 +127,16 @@ export class UpdateLog {
       // A log left by an earlier process: where it starts is unknown, so clear the range.
       await this.db.clear({ gte: updateKey(padId, 0), lt: updateKey(padId, upTo + 1) });
     } else if (upTo > from) {
-      const keys: unknown[] = [];
-      for (let clock = from + 1; clock <= upTo; clock++) keys.push(updateKey(padId, clock));
+      const keys: Buffer[] = [];
+      for (let clock = from + 1; clock <= upTo; clock++) keys.push(this.keys.update(padId, clock));
       await new Promise<void>((resolve, reject) => {
         this.pendingCompactions.push({ keys, resolve, reject });
         this.scheduleWrite();
       });
     }
     this.compactedThrough.set(padId, Math.max(from ?? -1, upTo));
+    // Compacted through its newest entry, the pad is likely idle: its key template can go.
+    if (upTo >= this.currentClock(padId)) this.keys.forget(padId);
   }
 
   private scheduleWrite(): void {
@@ -181,18 +188,19 @@ export class UpdateLog {
       if (clock === 0) {
         // y-leveldb lists documents by their state-vector key (and so does `open` after a
         // crash): write it with a pad's first update.
-        operations.push({ type: "put", key: ["v1_sv", padId], value: stateVectorEntry(update) });
+        const key = this.keys.stateVector(padId);
+        operations.push({ type: "put", key, value: asBuffer(stateVectorEntry(update)) });
         if (!this.compactedThrough.has(padId)) this.compactedThrough.set(padId, -1);
       }
       // LevelDB takes a Buffer (a plain Uint8Array would be stringified) and copies it
       // before batch() returns, so a view of the update's bytes is enough: no copy here.
-      const value = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-      operations.push({ type: "put", key: updateKey(padId, clock), value });
+      const value = asBuffer(update);
+      operations.push({ type: "put", key: this.keys.update(padId, clock), value });
       clocks.push(clock);
       this.nextClocks.set(padId, clock + 1);
     }
     try {
-      await this.db.batch(operations);
+      await this.db.batch(operations, RAW_BYTES);
     } catch (error) {
       // Nothing of the batch was written (LevelDB batches are atomic): take the clocks back.
       for (const [padId, clock] of clocksBefore) {
@@ -225,6 +233,7 @@ export class UpdateLog {
     await this.persistence.clearDocument(padId);
     this.nextClocks.delete(padId);
     this.compactedThrough.delete(padId);
+    this.keys.forget(padId);
   }
 
   async close(): Promise<void> {
@@ -242,6 +251,11 @@ function callDone(done: AppendDone, error: Error | null, clock: number): void {
   } catch (thrown) {
     process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
   }
+}
+
+/** A Buffer view of the same bytes (LevelDB would stringify a plain Uint8Array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The value y-leveldb keeps under a document's state-vector key: clock, then state vector. */

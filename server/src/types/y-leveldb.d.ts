@@ -12,4 +12,9 @@ declare module "y-leveldb" {
   }
   export function getLevelUpdates(db: unknown, docName: string): Promise<Uint8Array[]>;
   export function getCurrentUpdateClock(db: unknown, docName: string): Promise<number>;
+  /** Its LevelDB key encoding: arrays of tagged strings and big-endian uint32s. */
+  export const keyEncoding: {
+    encode(key: Array<string | number>): Buffer;
+    decode(bytes: Uint8Array): Array<string | number>;
+  };
 }
