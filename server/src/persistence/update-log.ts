@@ -9,8 +9,7 @@ interface LevelHandle {
   clear(range: { gte: unknown; lt: unknown }): Promise<void>;
   batch(operations: LevelOperation[], options: BatchOptions): Promise<void>;
 }
-type LevelOperation =
-  { type: "put"; key: Buffer; value: Buffer } | { type: "del"; key: Buffer };
+type LevelOperation = { type: "put"; key: Buffer; value: Buffer } | { type: "del"; key: Buffer };
 /** Keys and values go to LevelDB as the bytes they are (see `UpdateLogKeys`). */
 const RAW_BYTES = { keyEncoding: "buffer", valueEncoding: "buffer" } as const;
 type BatchOptions = typeof RAW_BYTES;
