@@ -49,6 +49,7 @@ export async function startServer(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    log,
   });
   const updateLog = await UpdateLog.open(path.join(config.dataDir, "update-log"));
   // Scale-out: instances share live pads through Redis (and one database), and several of

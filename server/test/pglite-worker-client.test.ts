@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { Worker } from "node:worker_threads";
 import { PgliteWorkerClient } from "../src/db/pglite-worker-client.ts";
 
 const TIMESTAMPTZ = 1184;
@@ -136,7 +137,63 @@ describe("a closed embedded database", () => {
     const client = await PgliteWorkerClient.open(directory);
     await client.query("select 1");
     await client.close();
-    await assert.rejects(client.query("select 1"), /embedded database stopped/);
+    await assert.rejects(client.query("select 1"), /embedded database is closed/);
+    await fs.rm(directory, { recursive: true, force: true });
+  });
+});
+
+describe("an embedded database whose thread dies", () => {
+  /** Kills the worker thread as a crash would: no close, no goodbye. */
+  const killWorker = (client: PgliteWorkerClient) =>
+    (client as unknown as { worker: Worker }).worker.terminate();
+
+  it("fails what was under way, starts a new thread on the same data and goes on", async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), "codepad-pglite-worker-"));
+    const logged: string[] = [];
+    const client = await PgliteWorkerClient.open(directory, (message) => logged.push(message));
+    await client.query("create table notes (id integer primary key)");
+    await client.query("insert into notes (id) values (1)");
+
+    // A statement of seconds is under way when the thread dies: it fails, it does not hang.
+    const longQuery = client.query("select count(*) from generate_series(1, 100000000)");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await killWorker(client);
+    await assert.rejects(longQuery, /embedded database stopped/);
+
+    // A transaction that was open when the thread died is rolled back, not half-applied.
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const transaction = client.transaction(async (tx) => {
+      await tx.query("insert into notes (id) values (2)");
+      entered();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await tx.query("insert into notes (id) values (3)");
+    });
+    await inside;
+    await killWorker(client);
+    await assert.rejects(transaction, /embedded database stopped/);
+
+    // Asked meanwhile, a query waits for the new thread; what was committed is all there.
+    const { rows } = await client.query<{ id: number }>("select id from notes order by id");
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [1],
+    );
+    await client.query("insert into notes (id) values (4)");
+    assert.ok(logged.some((message) => /thread stopped; starting a new one/.test(message)));
+    assert.ok(logged.some((message) => /running again/.test(message)));
+    await client.close();
+
+    // And it was written where it belongs: a new client on the directory reads it.
+    const reopened = await PgliteWorkerClient.open(directory);
+    const after = await reopened.query<{ id: number }>("select id from notes order by id");
+    assert.deepEqual(
+      after.rows.map((row) => row.id),
+      [1, 4],
+    );
+    await reopened.close();
     await fs.rm(directory, { recursive: true, force: true });
   });
 });

@@ -33,6 +33,8 @@ export interface DatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   poolSize: number;
+  /** Where the embedded database reports that its thread stopped and was restarted. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 const migrationsFolder = path.join(repoRoot, "drizzle");
@@ -56,7 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const client = await PgliteWorkerClient.open(path.join(options.dataDir, "pglite"));
+  const client = await PgliteWorkerClient.open(path.join(options.dataDir, "pglite"), options.log);
   // The driver calls only `query` and `transaction`, which the worker's client provides.
   const db = drizzlePglite(client as unknown as PGlite, { schema });
   await migratePglite(db, { migrationsFolder });

@@ -59,47 +59,75 @@ function startWorker(workerData: PgliteWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** Starts a worker and resolves once PGlite is open in it (or rejects with why not). */
+async function startReadyWorker(directory: string): Promise<Worker> {
+  const worker = startWorker({ directory });
+  let settle!: { ready: (ready: PgliteReady) => void; failed: (error: Error) => void };
+  const ready = await new Promise<PgliteReady>((resolve, reject) => {
+    settle = {
+      ready: resolve,
+      failed: (error) => reject(error instanceof Error ? error : new Error(String(error))),
+    };
+    worker.once("message", settle.ready);
+    worker.once("error", settle.failed);
+    worker.once("exit", onExit);
+    function onExit(code: number) {
+      reject(new Error(`embedded database exited (${code})`));
+    }
+  }).finally(() => {
+    worker.off("message", settle.ready).off("error", settle.failed);
+    worker.removeAllListeners("exit");
+  });
+  if (!ready.ready) {
+    await worker.terminate();
+    throw deserializeError(ready.error);
+  }
+  return worker;
+}
+
+/** How a client reports that its worker stopped and how restarting it went. */
+export type PgliteWorkerLog = (message: string, error?: unknown) => void;
+
+/** The wait after a failed restart before the next attempt; it doubles up to the maximum. */
+const RESTART_DELAY_MS = 500;
+const RESTART_DELAY_MAX_MS = 30_000;
+
 export class PgliteWorkerClient implements PgliteWorkerTransaction {
   private nextId = 1;
   private readonly pending = new Map<
     number,
     { resolve: (result: QueryResult | undefined) => void; reject: (error: Error) => void }
   >();
-  /** Why the worker is gone, once it is: every request after fails with it. */
-  private stopped: Error | null = null;
+  private worker!: Worker;
+  /**
+   * Set while a worker that stopped unexpectedly is being replaced. Requests wait for the
+   * replacement, unless an attempt has failed already: they then fail with `unavailable`.
+   */
+  private replacing: Promise<void> | null = null;
+  private unavailable: Error | null = null;
+  /** Set by `close`: the worker stops on purpose and every request after fails. */
+  private closed = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on("message", (response: PgliteResponse) => this.settle(response));
-    worker.on("error", (error) => this.stop(error));
-    worker.on("exit", (code) => this.stop(new Error(`embedded database stopped (exit ${code})`)));
-    // Idle, the worker does not keep the process alive; a request under way does.
-    worker.unref();
+  private constructor(
+    worker: Worker,
+    private readonly directory: string,
+    private readonly log: PgliteWorkerLog,
+  ) {
+    this.attach(worker);
   }
 
-  /** Starts the worker and opens PGlite in `directory` there. */
-  static async open(directory: string): Promise<PgliteWorkerClient> {
-    const worker = startWorker({ directory });
-    let settle!: { ready: (ready: PgliteReady) => void; failed: (error: Error) => void };
-    const ready = await new Promise<PgliteReady>((resolve, reject) => {
-      settle = {
-        ready: resolve,
-        failed: (error) => reject(error instanceof Error ? error : new Error(String(error))),
-      };
-      worker.once("message", settle.ready);
-      worker.once("error", settle.failed);
-      worker.once("exit", onExit);
-      function onExit(code: number) {
-        reject(new Error(`embedded database exited (${code})`));
-      }
-    }).finally(() => {
-      worker.off("message", settle.ready).off("error", settle.failed);
-      worker.removeAllListeners("exit");
-    });
-    if (!ready.ready) {
-      await worker.terminate();
-      throw deserializeError(ready.error);
-    }
-    return new PgliteWorkerClient(worker);
+  /**
+   * Starts the worker and opens PGlite in `directory` there. Should the worker stop later
+   * (PostgreSQL in WebAssembly aborting, an uncaught error, the thread killed), the requests
+   * under way fail and a new worker opens the same directory: PostgreSQL recovers it from
+   * its write-ahead log, as after a crash of a server. Edits made meanwhile are safe in the
+   * update log, and the snapshots that failed are taken again by the next round.
+   */
+  static async open(
+    directory: string,
+    log: PgliteWorkerLog = (message, error) => console.error(message, error ?? ""),
+  ): Promise<PgliteWorkerClient> {
+    return new PgliteWorkerClient(await startReadyWorker(directory), directory, log);
   }
 
   query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
@@ -111,13 +139,17 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
    * runs no other statement until it has ended, as on its own thread.
    */
   async transaction<T>(run: (tx: PgliteWorkerTransaction) => Promise<T>): Promise<T> {
+    await this.whenRunning();
     const tx = this.nextId; // the id of the request that opens it names the transaction
-    await this.request({ op: "begin" });
+    const worker = this.worker; // the transaction lives and dies with it
+    await this.send({ op: "begin" });
     let result: T;
     try {
       result = await run({
         query: <R>(sql: string, params: unknown[] = [], options: QueryOptions = {}) =>
-          this.runQuery<R>(tx, sql, params, options),
+          this.worker === worker && this.replacing === null
+            ? this.runQuery<R>(tx, sql, params, options)
+            : Promise.reject(new Error("embedded database stopped during the transaction")),
       });
     } catch (error) {
       // The caller's error is the news, even if the rollback fails too (the worker is gone).
@@ -141,11 +173,57 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
 
   /** Closes PGlite (it writes what it holds) and ends the worker. */
   async close(): Promise<void> {
-    if (this.stopped !== null) return;
+    if (this.closed) return;
+    this.closed = true;
+    // A worker being replaced is dropped by the replacement itself, once it sees `closed`.
+    if (this.replacing !== null) return;
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    await this.request({ op: "close" });
+    await this.request({ op: "close" }, true);
     this.worker.ref(); // until it has exited
     await exited;
+  }
+
+  private attach(worker: Worker): void {
+    this.worker = worker;
+    let crash: Error | undefined;
+    worker.on("message", (response: PgliteResponse) => this.settle(response));
+    // An uncaught error ends the thread; `exit` follows, and only then is the directory free.
+    worker.on("error", (error) => {
+      crash ??= error;
+      this.failPending(error);
+    });
+    worker.on("exit", (code) => {
+      const reason = crash ?? new Error(`embedded database stopped (exit ${code})`);
+      this.failPending(reason);
+      if (!this.closed) this.replace(reason);
+    });
+    // Idle, the worker does not keep the process alive; a request under way does.
+    worker.unref();
+  }
+
+  private replace(reason: Error): void {
+    this.log("embedded database: its thread stopped; starting a new one", reason);
+    this.replacing = (async () => {
+      for (let attempt = 1; !this.closed; attempt++) {
+        try {
+          const worker = await startReadyWorker(this.directory);
+          if (this.closed) {
+            await worker.terminate();
+            return;
+          }
+          this.attach(worker);
+          this.unavailable = null;
+          this.replacing = null;
+          this.log("embedded database: running again");
+          return;
+        } catch (error) {
+          this.unavailable = new Error("embedded database unavailable", { cause: error });
+          this.log(`embedded database: restart attempt ${attempt} failed`, error);
+          const delay = Math.min(RESTART_DELAY_MAX_MS, RESTART_DELAY_MS * 2 ** (attempt - 1));
+          await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        }
+      }
+    })();
   }
 
   private async runQuery<T>(
@@ -167,8 +245,27 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     return result as Results<T>;
   }
 
-  private request(message: Unsent<PgliteRequest>): Promise<QueryResult | undefined> {
-    if (this.stopped !== null) return Promise.reject(this.stopped);
+  /** `closing`: the request that closes the worker, the only one sent after `close()`. */
+  private async request(
+    message: Unsent<PgliteRequest>,
+    closing = false,
+  ): Promise<QueryResult | undefined> {
+    await this.whenRunning(closing);
+    return this.send(message);
+  }
+
+  /** Resolves once there is a worker to send to (at once, unless one is being replaced). */
+  private async whenRunning(closing = false): Promise<void> {
+    for (;;) {
+      if (this.closed && !closing) throw new Error("embedded database is closed");
+      if (this.replacing === null) return;
+      if (this.unavailable !== null) throw this.unavailable;
+      await this.replacing;
+    }
+  }
+
+  /** Sends a request to the running worker; its id is taken now, synchronously. */
+  private send(message: Unsent<PgliteRequest>): Promise<QueryResult | undefined> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
@@ -186,11 +283,11 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     else waiting.reject(deserializeError(response.error));
   }
 
-  private stop(reason: Error): void {
-    this.stopped ??= reason;
+  /** Fails every request under way: the worker that was to answer them is gone. */
+  private failPending(reason: Error): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const { reject } of waiting) reject(this.stopped);
+    for (const { reject } of waiting) reject(reason);
   }
 }
 
