@@ -141,22 +141,25 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
   async transaction<T>(run: (tx: PgliteWorkerTransaction) => Promise<T>): Promise<T> {
     await this.whenRunning();
     const tx = this.nextId; // the id of the request that opens it names the transaction
-    const worker = this.worker; // the transaction lives and dies with it
+    // The transaction lives and dies with this worker: nothing of it goes to a new one.
+    const worker = this.worker;
+    const inTransaction = <R>(message: Unsent<PgliteRequest>): Promise<R> =>
+      this.worker === worker && this.replacing === null
+        ? (this.send(message) as Promise<R>)
+        : Promise.reject(new Error("embedded database stopped during the transaction"));
     await this.send({ op: "begin" });
     let result: T;
     try {
       result = await run({
         query: <R>(sql: string, params: unknown[] = [], options: QueryOptions = {}) =>
-          this.worker === worker && this.replacing === null
-            ? this.runQuery<R>(tx, sql, params, options)
-            : Promise.reject(new Error("embedded database stopped during the transaction")),
+          this.runQuery<R>(tx, sql, params, options, inTransaction),
       });
     } catch (error) {
       // The caller's error is the news, even if the rollback fails too (the worker is gone).
-      await this.request({ op: "end", tx, commit: false }).catch(() => undefined);
+      await inTransaction({ op: "end", tx, commit: false }).catch(() => undefined);
       throw error;
     }
-    await this.request({ op: "end", tx, commit: true });
+    await inTransaction({ op: "end", tx, commit: true });
     return result;
   }
 
@@ -189,8 +192,8 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     worker.on("message", (response: PgliteResponse) => this.settle(response));
     // An uncaught error ends the thread; `exit` follows, and only then is the directory free.
     worker.on("error", (error) => {
-      crash ??= error;
-      this.failPending(error);
+      crash ??= new Error(`embedded database stopped: ${error.message}`, { cause: error });
+      this.failPending(crash);
     });
     worker.on("exit", (code) => {
       const reason = crash ?? new Error(`embedded database stopped (exit ${code})`);
@@ -231,9 +234,11 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     sql: string,
     params: unknown[],
     options: QueryOptions,
+    request: (message: Unsent<PgliteRequest>) => Promise<unknown> = (message) =>
+      this.request(message),
   ): Promise<Results<T>> {
     const parsers = options.parsers ?? {};
-    const result = (await this.request({
+    const result = (await request({
       op: "query",
       tx,
       sql,
