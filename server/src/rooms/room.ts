@@ -20,6 +20,7 @@ import {
   MalformedMessageError,
 } from "../ws/frames.ts";
 import { applyUpdateWithoutPromotion } from "./apply-update-without-promotion.ts";
+import { FullStateAnswer } from "./full-state-answer.ts";
 import { mergeUpdatesInGroups } from "./merge-updates.ts";
 import { PadAwareness, type AwarenessChange } from "./pad-awareness.ts";
 import { updateMadeBy } from "./update-made-by.ts";
@@ -157,6 +158,8 @@ export class Room {
   private readonly sessionDurationMs: number;
   private readonly log: RoomOptions["log"];
   private sizeGuard: PadSizeGuard | null = null;
+  /** Answers sync step 1 from the document (present with it). */
+  private syncAnswer: FullStateAnswer | null = null;
   private meta: PadMeta;
   private readonly loadPad: PadLoader;
   private readonly maxCodeBytes: number;
@@ -424,6 +427,7 @@ export class Room {
     this.doc = doc;
     this.sleepingStateVector = null;
     this.sizeGuard = new PadSizeGuard(doc, DocLayout.code, this.maxCodeBytes);
+    this.syncAnswer = new FullStateAnswer(doc);
     doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
     // The database is the truth for metadata: it may have changed (REST) since it was read.
     this.writeMeta(doc, this.meta);
@@ -433,6 +437,8 @@ export class Room {
     doc.getMap<string>(DocLayout.meta).unobserve(this.onMetaChange);
     this.doc = null;
     this.sizeGuard = null;
+    this.syncAnswer?.dispose();
+    this.syncAnswer = null;
   }
 
   /**
@@ -473,7 +479,11 @@ export class Room {
   }
 
   private answerSyncStep1(member: RoomMember, doc: Y.Doc, stateVector: Uint8Array): void {
-    member.send(encodeSyncStep2(malformedIfThrows(() => Y.encodeStateAsUpdate(doc, stateVector))));
+    const answer = this.doc === doc ? this.syncAnswer : null;
+    const update = malformedIfThrows(() =>
+      answer !== null ? answer.for(stateVector) : Y.encodeStateAsUpdate(doc, stateVector),
+    );
+    member.send(encodeSyncStep2(update));
   }
 
   private wake(): void {
