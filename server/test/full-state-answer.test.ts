@@ -117,5 +117,9 @@ describe("new clients of a large live pad", () => {
     const third = clients.connect(pad.sessionId);
     await waitSynced(third);
     assert.equal(third.text(), expected());
+    // Nothing changed since: this one gets what was encoded for the third.
+    const fourth = clients.connect(pad.sessionId);
+    await waitSynced(fourth);
+    assert.equal(fourth.text(), expected());
   });
 });
