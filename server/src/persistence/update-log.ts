@@ -4,7 +4,10 @@ import { getCurrentUpdateClock, getLevelUpdates, LeveldbPersistence } from "y-le
 import * as Y from "yjs";
 import { UpdateLogKeys } from "./update-log-keys.ts";
 
-/** y-leveldb's LevelDB handle (with y-leveldb's key and value encodings). */
+/**
+ * y-leveldb's LevelDB handle. Its default encodings are y-leveldb's (array keys), used by
+ * `clear`; batches pass raw bytes instead (`RAW_BYTES`, keys from `UpdateLogKeys`).
+ */
 interface LevelHandle {
   clear(range: { gte: unknown; lt: unknown }): Promise<void>;
   batch(operations: LevelOperation[], options: BatchOptions): Promise<void>;
@@ -191,7 +194,7 @@ export class UpdateLog {
         operations.push({ type: "put", key, value: asBuffer(stateVectorEntry(update)) });
         if (!this.compactedThrough.has(padId)) this.compactedThrough.set(padId, -1);
       }
-      // LevelDB takes a Buffer (a plain Uint8Array would be stringified) and copies it
+      // LevelDB's "buffer" encoding takes a Buffer as it is, and copies it
       // before batch() returns, so a view of the update's bytes is enough: no copy here.
       const value = asBuffer(update);
       operations.push({ type: "put", key: this.keys.update(padId, clock), value });
@@ -252,7 +255,7 @@ function callDone(done: AppendDone, error: Error | null, clock: number): void {
   }
 }
 
-/** A Buffer view of the same bytes (LevelDB would stringify a plain Uint8Array). */
+/** A Buffer view of the same bytes, without a copy (what the "buffer" encoding takes as is). */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
