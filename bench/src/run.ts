@@ -24,7 +24,7 @@ import { manyPads } from "./load/scenario-many-pads.ts";
 import { memory } from "./load/scenario-memory.ts";
 import { scale } from "./load/scenario-scale.ts";
 import { throughput } from "./load/scenario-throughput.ts";
-import { collector, type Scenario } from "./load/scenario.ts";
+import { collector, DEFAULT_RUNS, type Scenario } from "./load/scenario.ts";
 import { SelfCpuMeter } from "./load/proc-stats.ts";
 import { renderChart } from "./report/chart.ts";
 import { machineInfo } from "./report/machine.ts";
@@ -43,7 +43,8 @@ const LOAD_GENERATOR_CPU = 1;
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
-    runs: { type: "string", default: "2" },
+    /** Runs per scenario and target; without it, DEFAULT_RUNS or the scenario's own. */
+    runs: { type: "string" },
     targets: { type: "string" },
     scenarios: { type: "string" },
     /** Replace only the rerun scenarios in today's results, keeping the others. */
@@ -54,7 +55,8 @@ const { values: args } = parseArgs({
 });
 const resultsDir = path.resolve(args.out ?? path.join(import.meta.dirname, "../results"));
 const quick = args.quick;
-const runs = Math.max(1, Number(args.runs));
+const runsOf = (scenario: Scenario): number =>
+  args.runs === undefined ? (scenario.defaultRuns ?? DEFAULT_RUNS) : Math.max(1, Number(args.runs));
 const wanted = (list: string | undefined, name: string) =>
   list === undefined || list.split(",").includes(name);
 
@@ -87,9 +89,13 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 const measurements: Measurement[] = [];
 const loadGeneratorCpu: ReportInput["loadGeneratorCpu"] = [];
 const kept: KeptRun[] = [];
+/** Runs per target of each scenario in the results (kept ones included). */
+const runsByScenario: Record<string, number> = {};
 if (args.merge) keepEarlierResults();
 
 for (const scenario of scenarios) {
+  const runs = runsOf(scenario);
+  runsByScenario[scenario.name] = runs;
   for (let run = 1; run <= runs; run++) {
     // Alternate the order so that no target always runs first (or last) on a warm machine.
     const order = run % 2 === 1 ? available : [...available].reverse();
@@ -167,6 +173,11 @@ function keepEarlierResults(): void {
     });
   }
   loadGeneratorCpu.push(...earlier.loadGeneratorCpu.filter((e) => !rerun.has(e.scenario)));
+  for (const name of keptScenarios) {
+    // Results before per-scenario run counts had one count for all.
+    const earlierRuns = typeof earlier.runs === "number" ? earlier.runs : earlier.runs[name];
+    if (earlierRuns !== undefined) runsByScenario[name] = earlierRuns;
+  }
   for (const [target, reason] of Object.entries(earlier.skipped)) skipped[target] ??= reason;
   log(`merging into ${path.basename(file)} (rerunning ${[...rerun].join(", ")})`);
 }
@@ -186,7 +197,7 @@ function writeResults(): void {
     skipped,
     measurements,
     loadGeneratorCpu,
-    runs,
+    runs: runsByScenario,
     ...(kept.length > 0 ? { kept } : {}),
   };
   writeFileSync(path.join(resultsDir, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -20,10 +20,15 @@ export interface ScenarioContext {
   ): void;
 }
 
+/** Runs per target and scenario when neither `--runs` nor the scenario says otherwise. */
+export const DEFAULT_RUNS = 2;
+
 export interface Scenario {
   readonly name: string;
   /** Start the target with the V8 inspector (to collect garbage and read the heap). */
   readonly needsInspector?: boolean;
+  /** Runs per target when `--runs` is not given (otherwise DEFAULT_RUNS). */
+  readonly defaultRuns?: number;
   readonly run: (ctx: ScenarioContext) => Promise<void>;
 }
 

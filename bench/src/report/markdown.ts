@@ -11,7 +11,8 @@ export interface ReportInput {
   measurements: Measurement[];
   /** The load generator's CPU per scenario and target, % of its core. */
   loadGeneratorCpu: { scenario: string; target: string; run: number; percent: number }[];
-  runs: number;
+  /** Runs per target of each scenario (one number for all in results before 2026-12-04). */
+  runs: Record<string, number> | number;
   /**
    * With --merge: the earlier runs of the day whose rows were kept, so that every row can
    * be told apart by the run (and the machine's load) it came from.
@@ -26,6 +27,23 @@ export interface KeptRun {
 }
 
 const PEERS = ["reference", "hocuspocus", "hocuspocus-sqlite"];
+
+/** "2×", or "2× (scale 3×)" when some scenarios ran a different number of times. */
+export function describeRuns(runs: ReportInput["runs"]): string {
+  if (typeof runs === "number") return `${runs}×`;
+  const counts = Object.values(runs);
+  if (counts.length === 0) return "0×";
+  const usual = mostCommon(counts);
+  const others = Object.entries(runs).filter(([, count]) => count !== usual);
+  if (others.length === 0) return `${usual}×`;
+  return `${usual}× (${others.map(([name, count]) => `${name} ${count}×`).join(", ")})`;
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+}
 
 /** The results as a Markdown page: machine, one table (scenario × metric, targets). */
 export function renderMarkdown(input: ReportInput): string {
@@ -55,7 +73,7 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push("");
   lines.push(
     `Each server runs alone on core 0 (\`taskset -c 0\`), the load generator on core 1. ` +
-      `Each scenario ran ${input.runs}× per target, targets alternating; a cell is the median ` +
+      `Each scenario ran ${describeRuns(input.runs)} per target, targets alternating; a cell is the median ` +
       `with the spread (min–max) of the runs. The last column is Codepad's median over the best ` +
       `peer's (reference = @y/websocket-server + y-leveldb; the relay is this machine's ceiling, ` +
       `not a peer): below 1 is better for latency, memory, CPU and time, above 1 for rates.`,
