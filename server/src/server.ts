@@ -9,6 +9,7 @@ import { createApp } from "./http/app.ts";
 import { PadLifecycle } from "./pads/pad-lifecycle.ts";
 import { ActivityRecorder } from "./persistence/activity-recorder.ts";
 import { sweepExpiredPads, sweepIntervalMs } from "./persistence/expiry-sweep.ts";
+import { loadMallocTrim } from "./memory/malloc-trim.ts";
 import { exposedGc, QuietCollector } from "./memory/quiet-collector.ts";
 import { PeriodicTask } from "./persistence/periodic-task.ts";
 import { recoverUpdateLog } from "./persistence/recover-log.ts";
@@ -58,14 +59,17 @@ export async function startServer(
     config.redisUrl === undefined ? undefined : await RedisFanout.connect(config.redisUrl, log);
   const repo = new SessionsRepo(database.db, fanout ? mergeStoredSnapshot : undefined);
   // Nobody typing for 10 s after pads let go of their documents: their garbage is collected,
-  // here and on the embedded database's thread, which their snapshots and loads went through.
+  // here and on the embedded database's thread, which their snapshots and loads went through;
+  // then the pages malloc kept free are given back to the system.
   const gc = exposedGc();
+  const mallocTrim = loadMallocTrim();
   const quietCollector = new QuietCollector(
-    gc &&
-      (() => {
-        gc();
-        database.collectGarbage();
-      }),
+    gc || mallocTrim
+      ? () => {
+          gc?.();
+          void database.collectGarbage().then(() => mallocTrim?.());
+        }
+      : undefined,
     10_000,
   );
   const registry = new RoomRegistry({

@@ -22,9 +22,9 @@ export interface Database {
   ping(): Promise<void>;
   /**
    * Collects the garbage of the embedded database's thread (see `memory/quiet-collector.ts`);
-   * nothing to do for a PostgreSQL server.
+   * nothing to do for a PostgreSQL server. Settles once it is done (never rejects).
    */
-  collectGarbage(): void;
+  collectGarbage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await db.execute(sql`select 1`);
       },
-      collectGarbage: () => {},
+      collectGarbage: () => Promise.resolve(),
       close: () => client.end({ timeout: 5 }),
     };
   }

@@ -168,8 +168,8 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
    * every pad saved or loaded passes through it (as bytes, then hex text), and V8 does not
    * collect a heap that has stopped growing.
    */
-  collectGarbage(): void {
-    this.request({ op: "collectGarbage" }).catch(() => {
+  async collectGarbage(): Promise<void> {
+    await this.request({ op: "collectGarbage" }).catch(() => {
       // the worker is gone: nothing of it to collect
     });
   }

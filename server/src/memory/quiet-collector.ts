@@ -15,7 +15,7 @@ export class QuietCollector {
   private owed = false;
 
   constructor(
-    /** `globalThis.gc` (node --expose-gc); without it this does nothing. */
+    /** The collection (see `server.ts`); without one this does nothing. */
     private readonly collect: (() => void) | undefined,
     private readonly quietMs: number,
     private readonly now: () => number = () => performance.now(),
