@@ -62,7 +62,7 @@ export async function startServer(
   // here and on the embedded database's thread, which their snapshots and loads went through;
   // then the pages malloc kept free are given back to the system.
   const gc = exposedGc();
-  const mallocTrim = loadMallocTrim();
+  const mallocTrim = await loadMallocTrim();
   const quietCollector = new QuietCollector(
     gc || mallocTrim
       ? () => {

@@ -9,7 +9,7 @@ const MiB = 2 ** 20;
 
 describe("giving malloc's free pages back (glibc malloc_trim)", () => {
   it("returns to the system the pages of buffers freed between ones that live on", async () => {
-    const mallocTrim = loadMallocTrim();
+    const mallocTrim = await loadMallocTrim();
     assert.ok(mallocTrim, "this machine runs glibc on Linux: malloc_trim must be found");
     // 10 KB buffers (malloc'd, under glibc's mmap threshold) with a small one that stays
     // alive after every eight: when the big ones go, their pages sit between live chunks,

@@ -1,5 +1,3 @@
-import koffi from "koffi";
-
 /**
  * glibc's `malloc_trim(0)`, where the process runs on glibc: it gives the free pages inside
  * malloc's heap back to the kernel.
@@ -17,15 +15,19 @@ import koffi from "koffi";
  * their own way. Loaded through koffi (a maintained FFI with prebuilt binaries), as Node has
  * no way to call a C library function of its own.
  */
-export function loadMallocTrim(): (() => void) | undefined {
+export async function loadMallocTrim(): Promise<(() => void) | undefined> {
   if (process.platform !== "linux") return undefined;
   try {
+    // Imported here, so that a platform koffi has no binary for starts without the trim.
+    const { default: koffi } = await import("koffi");
     const libc = koffi.load("libc.so.6");
     const mallocTrim = libc.func("int malloc_trim(size_t pad)") as (pad: number) => number;
     return () => {
       mallocTrim(0);
     };
   } catch {
-    return undefined; // not glibc (musl names its library differently and has no malloc_trim)
+    // No koffi binary here, or not glibc (musl names its library differently and has no
+    // malloc_trim).
+    return undefined;
   }
 }
