@@ -67,7 +67,10 @@ export async function startServer(
     gc || mallocTrim
       ? () => {
           gc?.();
-          void database.collectGarbage().then(() => mallocTrim?.());
+          void database
+            .collectGarbage()
+            .then(() => mallocTrim?.())
+            .catch((error: unknown) => log("giving freed memory back failed", error));
         }
       : undefined,
     10_000,
