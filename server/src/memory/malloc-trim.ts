@@ -12,12 +12,12 @@
  * 25 of the 47 KB per pad were pages glibc was keeping free. Called by the quiet collection,
  * it took the benchmark's RSS per idle pad from 41 to 21 KB (README, "Benchmark").
  *
- * Returns undefined where there is no glibc (macOS, musl): those allocators return memory in
- * their own way. Loaded through koffi (a maintained FFI with prebuilt binaries), as Node has
+ * Returns undefined where there is no glibc (macOS, musl: those allocators return memory in
+ * their own way) or no koffi binary. Loaded through koffi (a maintained FFI with prebuilt binaries), as Node has
  * no way to call a C library function of its own.
  */
 export async function loadMallocTrim(): Promise<(() => void) | undefined> {
-  if (process.platform !== "linux") return undefined;
+  if (!runsOnGlibc()) return undefined;
   try {
     // Imported here, so that a platform koffi has no binary for starts without the trim.
     const { default: koffi } = await import("koffi");
@@ -27,8 +27,14 @@ export async function loadMallocTrim(): Promise<(() => void) | undefined> {
       mallocTrim(0);
     };
   } catch {
-    // No koffi binary here, or not glibc (musl names its library differently and has no
-    // malloc_trim).
+    // No koffi binary for this platform: the server runs without the trim.
     return undefined;
   }
+}
+
+/** The process runs on glibc (Node's report names the glibc it runs on; none elsewhere). */
+export function runsOnGlibc(): boolean {
+  if (process.platform !== "linux") return false;
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  return report.header?.glibcVersionRuntime !== undefined;
 }
