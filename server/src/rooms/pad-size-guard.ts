@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import { MalformedMessageError } from "../ws/frames.ts";
+import { deletesNothingNew } from "./deletes-nothing-new.ts";
 
 export class PadTooLargeError extends Error {}
 
@@ -31,14 +32,15 @@ export class PadSizeGuard {
    * Throws MalformedMessageError for an update Yjs cannot decode, PadTooLargeError for one
    * that would push the text over the limit. `unapplied` are the updates accepted before
    * this one that the document does not hold yet, oldest first. `empty` tells an update
-   * that changes nothing (the sync step 2 of a client that has nothing new).
+   * that changes nothing (the sync step 2 of a client that has nothing new: no items, and
+   * only deletions the document already has).
    */
   check(update: Uint8Array, unapplied: () => readonly Uint8Array[]): { empty: boolean } {
     let inserted = 0;
     let empty: boolean;
     try {
       const decoded = Y.decodeUpdate(update);
-      empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+      empty = decoded.structs.length === 0 && deletesNothingNew(this.doc, decoded.ds);
       for (const struct of decoded.structs) {
         if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) {
           inserted += byteLength(struct.content.str);
