@@ -27,6 +27,16 @@ function docWith(chars: number): Y.Doc {
   return doc;
 }
 
+/** `original` as a room reads it back from storage: a snapshot, applied, and its answer seeded. */
+function readBack(original: Y.Doc): { stored: Uint8Array; doc: Y.Doc; answer: FullStateAnswer } {
+  const stored = Y.encodeStateAsUpdate(original);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, stored);
+  const answer = new FullStateAnswer(doc);
+  answer.seed(stored);
+  return { stored, doc, answer };
+}
+
 describe("the answer to a client's sync step 1", () => {
   it("encodes a large document once for new clients, and again after every kind of change", () => {
     const doc = docWith(100_000);
@@ -64,6 +74,21 @@ describe("the answer to a client's sync step 1", () => {
     const withPending = answer.for(EMPTY_STATE_VECTOR);
     assert.equal(textOf(withPending, predecessor), otherText.toJSON());
     answer.dispose();
+  });
+
+  it("answers new clients with a seeded whole-document encoding until the document changes", () => {
+    const { stored, doc, answer } = readBack(docWith(100_000));
+    assert.equal(answer.for(EMPTY_STATE_VECTOR), stored, "the snapshot itself, not encoded again");
+
+    doc.getText("code").insert(0, "B");
+    const afterInsert = answer.for(EMPTY_STATE_VECTOR);
+    assert.notEqual(afterInsert, stored);
+    assert.equal(textOf(afterInsert), doc.getText("code").toJSON());
+    answer.dispose();
+
+    const small = readBack(docWith(1_000));
+    assert.notEqual(small.answer.for(EMPTY_STATE_VECTOR), small.stored, "small ones are not kept");
+    small.answer.dispose();
   });
 
   it("does not keep small documents, and answers clients with state with their difference", () => {

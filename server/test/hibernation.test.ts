@@ -89,6 +89,40 @@ for (const storage of storageKinds) {
       await waitUntil(() => alice.doc.getMap("meta").get("title") === "After", "the new title");
     });
 
+    it("gives clients joining a large pad read back from storage all of it, as it is now", async () => {
+      // Over 64 KB: the room answers new clients with the snapshot it read, as it was stored.
+      const code = Array.from({ length: 4_000 }, (_, line) => `line ${line} of the pad\n`).join("");
+      const pad = await createPad(server.url, { code, title: "Large" });
+      const alice = connect(pad.sessionId);
+      await waitSynced(alice);
+      await waitAsleep();
+      const bob = connect(pad.sessionId);
+      await waitSynced(bob);
+      assert.equal(bob.text(), code);
+
+      alice.doc.getText("code").insert(0, "// top\n");
+      await waitUntil(() => bob.text() === `// top\n${code}`, "Bob to see Alice's edit");
+      await waitAsleep();
+      const carol = connect(pad.sessionId);
+      await waitSynced(carol);
+      assert.equal(carol.text(), `// top\n${code}`);
+
+      // Renamed while asleep: the room wakes, reading back a snapshot with the old title,
+      // and writes the new one into the document.
+      await waitAsleep();
+      const patched = await fetch(`${server.url}/api/sessions/${pad.sessionId}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "Renamed" }),
+      });
+      assert.equal(patched.status, 200);
+      await waitUntil(() => alice.doc.getMap("meta").get("title") === "Renamed", "the new title");
+      const dave = connect(pad.sessionId);
+      await waitSynced(dave);
+      assert.equal(dave.doc.getMap("meta").get("title"), "Renamed");
+      assert.equal(dave.text(), `// top\n${code}`);
+    });
+
     it("keeps every edit, in order, that arrives while the pad is read back", async () => {
       const pad = await createPad(server.url, { code: "" });
       const writer = connect(pad.sessionId);

@@ -26,6 +26,7 @@ describe("a room whose snapshot is being written", () => {
       doc,
       loggedClock: 0,
       dirty: true, // the log holds an edit the database lacks
+      wholeState: null,
       meta: { title: "t", language: "javascript" },
     };
     const room = new Room({

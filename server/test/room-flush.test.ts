@@ -53,7 +53,13 @@ function roomOn(log: ScriptedLog): Room {
   doc.getMap(DocLayout.meta).set("language", "javascript");
   return new Room({
     padId: "flushtest",
-    loaded: { doc, loggedClock: -1, dirty: false, meta: { title: "t", language: "javascript" } },
+    loaded: {
+      doc,
+      loggedClock: -1,
+      dirty: false,
+      wholeState: null,
+      meta: { title: "t", language: "javascript" },
+    },
     loadPad: () => Promise.reject(new Error("the room never sleeps here")),
     storage: {
       appendUpdate: log.append,

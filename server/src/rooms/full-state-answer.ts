@@ -27,6 +27,16 @@ export class FullStateAnswer {
     doc.on("afterTransaction", this.forget);
   }
 
+  /**
+   * Takes `whole`, an encoding of the whole document as it is now (the snapshot it was
+   * just read from), as the answer for new clients. A pad read back from storage, after a
+   * restart or when its room wakes, then costs its first client no encoding: 9 ms for a
+   * 1 MiB pad in a fresh process, whose code V8 has not optimized yet.
+   */
+  seed(whole: Uint8Array): void {
+    if (whole.length >= KEEP_FROM_BYTES) this.whole = whole;
+  }
+
   /** The update that brings a client with `stateVector` up to date. */
   for(stateVector: Uint8Array): Uint8Array {
     if (!isEmptyStateVector(stateVector)) return Y.encodeStateAsUpdate(this.doc, stateVector);

@@ -14,6 +14,11 @@ export interface LoadedPad {
   loggedClock: number;
   /** True when `doc` holds updates the database snapshot does not. */
   dirty: boolean;
+  /**
+   * The database snapshot when it is the whole of `doc` (no log entry went on top): an
+   * encoding of the document that a new client can be sent as it is.
+   */
+  wholeState: Uint8Array | null;
   meta: PadMeta;
 }
 
@@ -54,6 +59,7 @@ export function createPadLoader(
       doc,
       loggedClock,
       dirty: updates.length > 0,
+      wholeState: updates.length === 0 ? row.docState : null,
       meta: { title: row.title, language: row.language },
     };
   };

@@ -201,7 +201,7 @@ export class Room {
     // Awareness outlives the pad's document when the room sleeps.
     this.awarenessCheck = setInterval(() => this.removeOutdatedAwareness(), AWARENESS_CHECK_MS);
     this.awarenessCheck.unref();
-    this.attachDocument(options.loaded.doc);
+    this.attachDocument(options.loaded);
   }
 
   /** True while the room has let go of its document. */
@@ -423,14 +423,16 @@ export class Room {
     this.doc?.destroy();
   }
 
-  private attachDocument(doc: Y.Doc): void {
+  private attachDocument({ doc, wholeState }: LoadedPad): void {
     this.doc = doc;
     this.sleepingStateVector = null;
     this.sizeGuard = new PadSizeGuard(doc, DocLayout.code, this.maxCodeBytes);
-    this.syncAnswer = new FullStateAnswer(doc);
+    const syncAnswer = new FullStateAnswer(doc);
+    this.syncAnswer = syncAnswer;
     doc.getMap<string>(DocLayout.meta).observe(this.onMetaChange);
     // The database is the truth for metadata: it may have changed (REST) since it was read.
-    this.writeMeta(doc, this.meta);
+    const metaChanged = this.writeMeta(doc, this.meta);
+    if (wholeState !== null && !metaChanged) syncAnswer.seed(wholeState);
   }
 
   private detachDocument(doc: Y.Doc): void {
@@ -443,9 +445,10 @@ export class Room {
 
   /**
    * A change the server makes itself: applied at once, and logged and broadcast as the
-   * clients' updates are (it takes its place in the queue behind them).
+   * clients' updates are (it takes its place in the queue behind them). Returns whether
+   * the document changed.
    */
-  private writeMeta(doc: Y.Doc, meta: Partial<PadMeta>): void {
+  private writeMeta(doc: Y.Doc, meta: Partial<PadMeta>): boolean {
     const map = doc.getMap<string>(DocLayout.meta);
     const update = updateMadeBy(doc, () => {
       doc.transact(() => {
@@ -454,7 +457,9 @@ export class Room {
         }
       }, SERVER_ORIGIN);
     });
-    if (update !== null) this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
+    if (update === null) return false;
+    this.enqueue({ update, from: SERVER_ORIGIN, applied: true });
+    return true;
   }
 
   /**
@@ -497,7 +502,7 @@ export class Room {
           }
           this.loggedClock = loaded.loggedClock;
           this.dirty = loaded.dirty;
-          this.attachDocument(loaded.doc);
+          this.attachDocument(loaded);
           this.handleWaiting(loaded.doc);
         },
         (error: unknown) => {
