@@ -9,7 +9,8 @@ type Deletions = ReturnType<typeof Y.decodeUpdate>["ds"];
  *
  * A client's sync step 2 always carries its document's whole delete set: Yjs does not
  * track deletions in state vectors, so it cannot send only the ones the server lacks. On
- * any pad where someone has ever pressed backspace, a client that joins with nothing new
+ * any pad where someone has ever pressed backspace, a client that reconnects with nothing
+ * new (every open editor does, after a restart of the server or a dropped connection)
  * still sends every deletion the pad has had. Taken as a change, that was logged, sent to
  * every other client, and made the room encode the whole pad again for the next newcomer.
  *
