@@ -37,6 +37,10 @@ describe("deletions a document already has", () => {
     peer.getText("code").delete(0, 1);
     const oneMore = Y.encodeStateAsUpdate(peer, Y.encodeStateVector(doc));
     assert.equal(deletesNothingNew(doc, deletionsOf(oneMore)), false);
+    // Also behind an empty entry of a client the document has never seen.
+    const withEmptyEntry = deletionsOf(oneMore);
+    withEmptyEntry.clients = new Map([[doc.clientID + 1, []], ...withEmptyEntry.clients]);
+    assert.equal(deletesNothingNew(doc, withEmptyEntry), false);
 
     // Deletions of items the document does not hold (yet) are not known to be redundant.
     const stranger = new Y.Doc();

@@ -33,6 +33,15 @@ for (const storage of storageKinds) {
       return (await response.json()) as { rooms: number; sleepingRooms: number };
     };
     const sleepingRooms = async () => (await roomStats()).sleepingRooms;
+    /** Changes the pad's title through the REST API. */
+    const rename = async (padId: string, title: string) => {
+      const patched = await fetch(`${server.url}/api/sessions/${padId}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title }),
+      });
+      assert.equal(patched.status, 200);
+    };
     /** Until the one loaded room (this test's; the earlier ones unloaded) sleeps. */
     const waitAsleep = () =>
       waitUntil(
@@ -80,12 +89,7 @@ for (const storage of storageKinds) {
 
       // A title changed through the API reaches the clients of a sleeping pad at once.
       await waitAsleep();
-      const patched = await fetch(`${server.url}/api/sessions/${pad.sessionId}`, {
-        method: "PATCH",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ title: "After" }),
-      });
-      assert.equal(patched.status, 200);
+      await rename(pad.sessionId, "After");
       await waitUntil(() => alice.doc.getMap("meta").get("title") === "After", "the new title");
     });
 
@@ -110,12 +114,7 @@ for (const storage of storageKinds) {
       // Renamed while asleep: the room wakes, reading back a snapshot with the old title,
       // and writes the new one into the document.
       await waitAsleep();
-      const patched = await fetch(`${server.url}/api/sessions/${pad.sessionId}`, {
-        method: "PATCH",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ title: "Renamed" }),
-      });
-      assert.equal(patched.status, 200);
+      await rename(pad.sessionId, "Renamed");
       await waitUntil(() => alice.doc.getMap("meta").get("title") === "Renamed", "the new title");
       const dave = connect(pad.sessionId);
       await waitSynced(dave);

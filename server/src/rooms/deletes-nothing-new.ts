@@ -19,8 +19,9 @@ type Deletions = ReturnType<typeof Y.decodeUpdate>["ds"];
  */
 export function deletesNothingNew(doc: Y.Doc, deletions: Deletions): boolean {
   for (const [client, ranges] of deletions.clients) {
+    if (ranges.length === 0) continue;
     const structs = doc.store.clients.get(client);
-    if (structs === undefined) return ranges.length === 0;
+    if (structs === undefined) return false;
     const last = structs[structs.length - 1];
     const heldUpTo = last === undefined ? 0 : last.id.clock + last.length;
     for (const { clock, len } of ranges) {
